@@ -1,0 +1,714 @@
+//! Distinguished names, general names, name constraints (RFC 5280 §4.2.1.10, §6.1.3 (b)–(c),
+//! §6.1.4 (g)) and server identity (RFC 6125 / RFC 9525 as used by the Web PKI).
+
+use crate::der::{self, DerError, Reader, tag};
+use crate::oid;
+use std::net::IpAddr;
+
+/// One attribute of a relative distinguished name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attribute {
+    /// The attribute type (OID contents octets).
+    pub oid: Box<[u8]>,
+    /// The string tag of the value (PrintableString, UTF8String, …).
+    pub tag: u8,
+    /// The value's contents octets as encoded.
+    pub value: Box<[u8]>,
+}
+
+/// A parsed `Name` (an RDNSequence), with its DER and a normalised form for comparison.
+#[derive(Clone, Debug)]
+pub struct Name {
+    der: Box<[u8]>,
+    rdns: Vec<Vec<Attribute>>,
+    normalized: Box<[u8]>,
+}
+
+impl PartialEq for Name {
+    /// Names are equal when RFC 5280 §7.1 says they match: byte-equal, or equal after
+    /// normalising each attribute value (case-insensitive, insignificant whitespace folded).
+    fn eq(&self, other: &Self) -> bool {
+        self.der == other.der || self.normalized == other.normalized
+    }
+}
+impl Eq for Name {}
+
+impl Name {
+    /// Parses the full DER of a `Name` (SEQUENCE OF SET OF AttributeTypeAndValue).
+    pub fn from_der(full: &[u8]) -> Result<Self, DerError> {
+        let seq = der::single(full, tag::SEQUENCE)?;
+        let mut r = Reader::new(seq);
+        let mut rdns = Vec::new();
+        let mut normalized = Vec::with_capacity(full.len());
+        while !r.is_empty() {
+            let set = r.expect(tag::SET)?;
+            let mut sr = Reader::new(set.value);
+            let mut rdn = Vec::new();
+            let mut keys: Vec<Vec<u8>> = Vec::new();
+            while !sr.is_empty() {
+                let mut atv = sr.sequence()?;
+                let oid = atv.oid()?;
+                let val = atv.read()?;
+                atv.finish()?;
+                let mut key = Vec::with_capacity(oid.len() + val.value.len() + 4);
+                key.push(oid.len() as u8);
+                key.extend_from_slice(oid);
+                normalize_value(val.tag, val.value, &mut key);
+                keys.push(key);
+                rdn.push(Attribute {
+                    oid: oid.into(),
+                    tag: val.tag,
+                    value: val.value.into(),
+                });
+            }
+            if rdn.is_empty() {
+                return Err(DerError::BadValue("empty RelativeDistinguishedName"));
+            }
+            keys.sort();
+            normalized.push(0xFE);
+            for k in keys {
+                normalized.push(0xFD);
+                normalized.extend_from_slice(&(k.len() as u32).to_be_bytes());
+                normalized.extend_from_slice(&k);
+            }
+            rdns.push(rdn);
+        }
+        Ok(Name {
+            der: full.into(),
+            rdns,
+            normalized: normalized.into(),
+        })
+    }
+
+    /// The DER encoding as it appeared.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// A byte string equal for names that match under RFC 5280 §7.1; usable as a map key.
+    pub fn normalized(&self) -> &[u8] {
+        &self.normalized
+    }
+
+    /// The relative distinguished names, most significant first.
+    pub fn rdns(&self) -> &[Vec<Attribute>] {
+        &self.rdns
+    }
+
+    /// Whether the name has no RDNs.
+    pub fn is_empty(&self) -> bool {
+        self.rdns.is_empty()
+    }
+
+    /// Values of every attribute of type `oid` (contents octets).
+    pub fn attributes<'a>(&'a self, oid: &'a [u8]) -> impl Iterator<Item = &'a Attribute> + 'a {
+        self.rdns
+            .iter()
+            .flatten()
+            .filter(move |a| &*a.oid == oid)
+    }
+
+    /// Whether `self` lies within the subtree rooted at `base` (RFC 5280 §4.2.1.10: the
+    /// constraint's RDNs are a prefix of the name's).
+    pub fn within(&self, base: &Name) -> bool {
+        if base.rdns.len() > self.rdns.len() {
+            return false;
+        }
+        base.rdns
+            .iter()
+            .zip(&self.rdns)
+            .all(|(b, s)| rdn_eq(b, s))
+    }
+
+    /// A readable one-line form (`CN=…, O=…, C=…`), most significant RDN last as in RFC 4514.
+    pub fn display(&self) -> String {
+        let mut out = String::new();
+        for rdn in self.rdns.iter().rev() {
+            if !out.is_empty() {
+                out.push_str(", ");
+            }
+            for (i, a) in rdn.iter().enumerate() {
+                if i > 0 {
+                    out.push('+');
+                }
+                out.push_str(attr_label(&a.oid).unwrap_or(&oid::dotted(&a.oid)));
+                out.push('=');
+                out.push_str(&display_value(a.tag, &a.value));
+            }
+        }
+        out
+    }
+}
+
+fn rdn_eq(a: &[Attribute], b: &[Attribute]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().all(|x| b.iter().any(|y| attr_eq(x, y)))
+}
+
+fn attr_eq(a: &Attribute, b: &Attribute) -> bool {
+    if a.oid != b.oid {
+        return false;
+    }
+    if a.tag == b.tag && a.value == b.value {
+        return true;
+    }
+    let mut x = Vec::new();
+    let mut y = Vec::new();
+    normalize_value(a.tag, &a.value, &mut x);
+    normalize_value(b.tag, &b.value, &mut y);
+    x == y
+}
+
+fn is_string_tag(t: u8) -> bool {
+    matches!(
+        t,
+        tag::UTF8_STRING | tag::PRINTABLE_STRING | tag::IA5_STRING | tag::VISIBLE_STRING | tag::TELETEX_STRING
+    )
+}
+
+/// Appends the RFC 5280 §7.1 comparison form of a value: for directory strings, case-folded
+/// with leading, trailing and repeated internal whitespace removed; other values verbatim.
+fn normalize_value(t: u8, v: &[u8], out: &mut Vec<u8>) {
+    let text = if is_string_tag(t) {
+        std::str::from_utf8(v).ok()
+    } else if t == tag::BMP_STRING {
+        None
+    } else {
+        None
+    };
+    match text {
+        Some(s) => {
+            out.push(0x01);
+            let mut pending_space = false;
+            let mut started = false;
+            for c in s.chars() {
+                if c.is_whitespace() {
+                    pending_space = started;
+                    continue;
+                }
+                if pending_space {
+                    out.push(b' ');
+                    pending_space = false;
+                }
+                started = true;
+                for l in c.to_lowercase() {
+                    let mut buf = [0u8; 4];
+                    out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                }
+            }
+        }
+        None => {
+            out.push(0x02);
+            out.push(t);
+            out.extend_from_slice(v);
+        }
+    }
+}
+
+fn attr_label(oid: &[u8]) -> Option<&'static str> {
+    Some(match oid {
+        [0x55, 0x04, 0x03] => "CN",
+        [0x55, 0x04, 0x06] => "C",
+        [0x55, 0x04, 0x07] => "L",
+        [0x55, 0x04, 0x08] => "ST",
+        [0x55, 0x04, 0x0a] => "O",
+        [0x55, 0x04, 0x0b] => "OU",
+        [0x55, 0x04, 0x05] => "serialNumber",
+        [0x55, 0x04, 0x2a] => "GN",
+        [0x55, 0x04, 0x04] => "SN",
+        [0x55, 0x04, 0x61] => "organizationIdentifier",
+        [0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x19] => "DC",
+        oid::AT_EMAIL_ADDRESS => "emailAddress",
+        _ => return None,
+    })
+}
+
+fn display_value(t: u8, v: &[u8]) -> String {
+    if t == tag::BMP_STRING && v.len() % 2 == 0 {
+        let units: Vec<u16> = v.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        return String::from_utf16_lossy(&units);
+    }
+    match std::str::from_utf8(v) {
+        Ok(s) => s
+            .chars()
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect(),
+        Err(_) => v.iter().map(|b| format!("{b:02x}")).collect(),
+    }
+}
+
+/// A `GeneralName` (RFC 5280 §4.2.1.6).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GeneralName {
+    /// `[1] rfc822Name` (an email address, or in constraints a mailbox, host or domain).
+    Rfc822(String),
+    /// `[2] dNSName`.
+    Dns(String),
+    /// `[4] directoryName`.
+    Directory(Name),
+    /// `[6] uniformResourceIdentifier`.
+    Uri(String),
+    /// `[7] iPAddress`: 4 or 16 octets in a name; 8 or 32 (address and mask) in a constraint.
+    Ip(Vec<u8>),
+    /// `[8] registeredID`.
+    RegisteredId(Box<[u8]>),
+    /// `[0] otherName`, `[3] x400Address`, `[5] ediPartyName`: kept by tag, never matched.
+    Other(u8),
+}
+
+impl GeneralName {
+    /// Parses one GeneralName element.
+    pub fn parse(t: &der::Tlv<'_>) -> Result<Self, DerError> {
+        Ok(match t.tag {
+            0x81 => GeneralName::Rfc822(ia5(t.value)?),
+            0x82 => GeneralName::Dns(ia5(t.value)?),
+            0xA4 => GeneralName::Directory(Name::from_der(t.value)?),
+            0x86 => GeneralName::Uri(ia5(t.value)?),
+            0x87 => GeneralName::Ip(t.value.to_vec()),
+            0x88 => {
+                der::check_oid(t.value)?;
+                GeneralName::RegisteredId(t.value.into())
+            }
+            0xA0 | 0xA3 | 0xA5 => GeneralName::Other(t.tag & 0x1F),
+            _ => return Err(DerError::BadValue("GeneralName tag")),
+        })
+    }
+
+    /// Parses `GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName` contents.
+    pub fn parse_sequence(contents: &[u8]) -> Result<Vec<Self>, DerError> {
+        let mut r = Reader::new(contents);
+        let mut out = Vec::new();
+        while !r.is_empty() {
+            out.push(GeneralName::parse(&r.read()?)?);
+        }
+        if out.is_empty() {
+            return Err(DerError::BadValue("empty GeneralNames"));
+        }
+        Ok(out)
+    }
+
+    /// A readable form for reports.
+    pub fn display(&self) -> String {
+        match self {
+            GeneralName::Rfc822(s) => format!("email:{s}"),
+            GeneralName::Dns(s) => format!("DNS:{s}"),
+            GeneralName::Directory(n) => format!("DirName:{}", n.display()),
+            GeneralName::Uri(s) => format!("URI:{s}"),
+            GeneralName::Ip(b) => match ip_from_bytes(b) {
+                Some(ip) => format!("IP:{ip}"),
+                None => format!("IP:{}", hex(b)),
+            },
+            GeneralName::RegisteredId(o) => format!("RID:{}", oid::dotted(o)),
+            GeneralName::Other(t) => format!("other[{t}]"),
+        }
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn ip_from_bytes(b: &[u8]) -> Option<IpAddr> {
+    match b.len() {
+        4 => Some(IpAddr::from(<[u8; 4]>::try_from(b).ok()?)),
+        16 => Some(IpAddr::from(<[u8; 16]>::try_from(b).ok()?)),
+        _ => None,
+    }
+}
+
+fn ia5(v: &[u8]) -> Result<String, DerError> {
+    if !v.is_ascii() {
+        return Err(DerError::BadValue("IA5String is not ASCII"));
+    }
+    Ok(String::from_utf8_lossy(v).into_owned())
+}
+
+/// A `GeneralSubtree` of a name constraint (minimum 0, maximum absent, as RFC 5280 requires).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GeneralSubtree {
+    /// The base name.
+    pub base: GeneralName,
+}
+
+/// The `nameConstraints` extension (RFC 5280 §4.2.1.10).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NameConstraints {
+    /// `permittedSubtrees`, if present.
+    pub permitted: Option<Vec<GeneralSubtree>>,
+    /// `excludedSubtrees`, if present.
+    pub excluded: Option<Vec<GeneralSubtree>>,
+}
+
+impl NameConstraints {
+    /// Parses the extension value (the SEQUENCE's full DER).
+    pub fn from_der(value: &[u8]) -> Result<Self, DerError> {
+        let seq = der::single(value, tag::SEQUENCE)?;
+        let mut r = Reader::new(seq);
+        let mut nc = NameConstraints::default();
+        if let Some(t) = r.optional(tag::context_constructed(0))? {
+            nc.permitted = Some(parse_subtrees(t.value)?);
+        }
+        if let Some(t) = r.optional(tag::context_constructed(1))? {
+            nc.excluded = Some(parse_subtrees(t.value)?);
+        }
+        r.finish()?;
+        if nc.permitted.is_none() && nc.excluded.is_none() {
+            // RFC 5280 §4.2.1.10: "Conforming CAs MUST NOT issue certificates where name
+            // constraints is an empty sequence."
+            return Err(DerError::BadValue("empty NameConstraints"));
+        }
+        Ok(nc)
+    }
+}
+
+fn parse_subtrees(contents: &[u8]) -> Result<Vec<GeneralSubtree>, DerError> {
+    let mut r = Reader::new(contents);
+    let mut out = Vec::new();
+    while !r.is_empty() {
+        let mut st = r.sequence()?;
+        let base = GeneralName::parse(&st.read()?)?;
+        // minimum [0] DEFAULT 0 (so absent in DER), maximum [1] absent: RFC 5280 §4.2.1.10.
+        if let Some(min) = st.optional(tag::context(0))? {
+            let m = der::small_uint_value(min.value)?;
+            if m != 0 {
+                return Err(DerError::BadValue("GeneralSubtree minimum must be 0"));
+            }
+            return Err(DerError::BadValue("GeneralSubtree minimum encoded with its default"));
+        }
+        if st.optional(tag::context(1))?.is_some() {
+            return Err(DerError::BadValue("GeneralSubtree maximum must be absent"));
+        }
+        st.finish()?;
+        if let GeneralName::Ip(b) = &base
+            && b.len() != 8
+            && b.len() != 32
+        {
+            return Err(DerError::BadValue("iPAddress constraint must be address and mask"));
+        }
+        if let GeneralName::Ip(b) = &base
+            && !valid_mask(&b[b.len() / 2..])
+        {
+            return Err(DerError::BadValue("iPAddress constraint mask is not contiguous"));
+        }
+        out.push(GeneralSubtree { base });
+    }
+    if out.is_empty() {
+        return Err(DerError::BadValue("empty GeneralSubtrees"));
+    }
+    Ok(out)
+}
+
+fn valid_mask(mask: &[u8]) -> bool {
+    let mut seen_zero = false;
+    for b in mask {
+        for i in (0..8).rev() {
+            let bit = (b >> i) & 1 == 1;
+            if bit && seen_zero {
+                return false;
+            }
+            if !bit {
+                seen_zero = true;
+            }
+        }
+    }
+    true
+}
+
+/// The names of a certificate subject to name constraints (RFC 5280 §6.1.3 (b), (c)).
+pub struct ConstrainedNames<'a> {
+    /// The subject DN (skipped when empty).
+    pub subject: &'a Name,
+    /// subjectAltName entries.
+    pub san: &'a [GeneralName],
+}
+
+/// The outcome of checking one name against the constraints in force.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NameCheck {
+    /// Every name is permitted and none excluded.
+    Ok,
+    /// The name is outside the permitted subtrees.
+    NotPermitted(String),
+    /// The name is inside an excluded subtree.
+    Excluded(String),
+    /// The constraint or name is malformed in a way that cannot be decided; fail closed.
+    Unsupported(String),
+}
+
+/// Checks one certificate's names against the permitted and excluded subtrees accumulated
+/// from the certificates above it (RFC 5280 §6.1.3 (b) and (c)). Each call costs at most
+/// `names × subtrees` comparisons; `budget` is decremented by that and checked by the caller.
+pub fn check_names(
+    names: &ConstrainedNames<'_>,
+    permitted: &[Vec<GeneralSubtree>],
+    excluded: &[GeneralSubtree],
+    budget: &mut u64,
+) -> NameCheck {
+    let mut candidates: Vec<GeneralName> = Vec::new();
+    if !names.subject.is_empty() {
+        candidates.push(GeneralName::Directory(names.subject.clone()));
+        // RFC 5280 §4.2.1.10: email addresses in the subject's emailAddress attribute are
+        // subject to rfc822Name constraints too.
+        for a in names.subject.attributes(oid::AT_EMAIL_ADDRESS) {
+            if let Ok(s) = std::str::from_utf8(&a.value) {
+                candidates.push(GeneralName::Rfc822(s.to_string()));
+            }
+        }
+    }
+    candidates.extend(names.san.iter().cloned());
+
+    for name in &candidates {
+        for set in permitted {
+            *budget = budget.saturating_sub(set.len() as u64);
+            // Only subtrees of the same type constrain this name.
+            let mut same_type = false;
+            let mut matched = false;
+            for st in set {
+                match matches(name, &st.base) {
+                    Match::NotApplicable => {}
+                    Match::Yes => {
+                        same_type = true;
+                        matched = true;
+                    }
+                    Match::No => same_type = true,
+                    Match::Malformed(why) => return NameCheck::Unsupported(why),
+                }
+            }
+            if same_type && !matched {
+                return NameCheck::NotPermitted(name.display());
+            }
+        }
+        *budget = budget.saturating_sub(excluded.len() as u64);
+        for st in excluded {
+            match matches(name, &st.base) {
+                Match::Yes => return NameCheck::Excluded(name.display()),
+                Match::Malformed(why) => return NameCheck::Unsupported(why),
+                _ => {}
+            }
+        }
+    }
+    NameCheck::Ok
+}
+
+enum Match {
+    NotApplicable,
+    Yes,
+    No,
+    Malformed(String),
+}
+
+fn matches(name: &GeneralName, base: &GeneralName) -> Match {
+    use GeneralName as G;
+    let r = match (name, base) {
+        (G::Dns(n), G::Dns(b)) => match dns_in_subtree(n, b) {
+            Some(v) => v,
+            None => return Match::Malformed(format!("DNS name {n:?} cannot be compared")),
+        },
+        (G::Rfc822(n), G::Rfc822(b)) => match email_in_subtree(n, b) {
+            Some(v) => v,
+            None => return Match::Malformed(format!("email address {n:?} cannot be compared")),
+        },
+        (G::Directory(n), G::Directory(b)) => n.within(b),
+        (G::Uri(n), G::Uri(b)) => match uri_host(n) {
+            Some(host) => host_in_uri_subtree(&host, b),
+            None => return Match::Malformed(format!("URI {n:?} has no host to constrain")),
+        },
+        (G::Ip(n), G::Ip(b)) => ip_in_subtree(n, b),
+        (G::RegisteredId(_), G::RegisteredId(_)) | (G::Other(_), G::Other(_)) => {
+            // RFC 5280 leaves these forms' matching undefined: refuse rather than guess.
+            return Match::Malformed("name constraint of a form that cannot be evaluated".into());
+        }
+        _ => return Match::NotApplicable,
+    };
+    if r { Match::Yes } else { Match::No }
+}
+
+fn dns_in_subtree(name: &str, base: &str) -> Option<bool> {
+    let name = name.to_ascii_lowercase();
+    let base = base.to_ascii_lowercase();
+    if !valid_dns(&name, true) {
+        return None;
+    }
+    if base.is_empty() {
+        return Some(true);
+    }
+    // A leading dot in a constraint is tolerated (common practice): ".example.com".
+    let b = base.strip_prefix('.').unwrap_or(&base);
+    if !valid_dns(b, false) {
+        return None;
+    }
+    let n = name.strip_prefix("*.").map_or(name.as_str(), |_| name.as_str());
+    if base.starts_with('.') {
+        return Some(n.len() > b.len() && n.ends_with(b) && n.as_bytes()[n.len() - b.len() - 1] == b'.');
+    }
+    Some(n == b || (n.len() > b.len() && n.ends_with(b) && n.as_bytes()[n.len() - b.len() - 1] == b'.'))
+}
+
+/// Whether `s` is a syntactically valid DNS name (LDH labels); `allow_wildcard` admits a
+/// leading `*.` label.
+pub fn valid_dns(s: &str, allow_wildcard: bool) -> bool {
+    let s = if allow_wildcard { s.strip_prefix("*.").unwrap_or(s) } else { s };
+    let s = s.strip_suffix('.').unwrap_or(s);
+    if s.is_empty() || s.len() > 253 {
+        return false;
+    }
+    s.split('.').all(|l| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    })
+}
+
+fn email_in_subtree(name: &str, base: &str) -> Option<bool> {
+    let (local, host) = name.rsplit_once('@')?;
+    if local.is_empty() || host.is_empty() {
+        return None;
+    }
+    let host = host.to_ascii_lowercase();
+    if let Some((blocal, bhost)) = base.rsplit_once('@') {
+        // A particular mailbox: local part case-sensitive, host case-insensitive.
+        return Some(blocal == local && bhost.eq_ignore_ascii_case(&host));
+    }
+    let base = base.to_ascii_lowercase();
+    if let Some(domain) = base.strip_prefix('.') {
+        // Any mailbox in a subdomain of the domain.
+        return Some(host.len() > domain.len() && host.ends_with(&format!(".{domain}")));
+    }
+    // All mailboxes on that host.
+    Some(host == base)
+}
+
+fn uri_host(uri: &str) -> Option<String> {
+    let (_, rest) = uri.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = hostport.strip_prefix('[') {
+        return Some(format!("[{}", v6.split(']').next()?));
+    } else {
+        hostport.split(':').next()?
+    };
+    if host.is_empty() {
+        return None;
+    }
+    Some(host.to_ascii_lowercase())
+}
+
+fn host_in_uri_subtree(host: &str, base: &str) -> bool {
+    let base = base.to_ascii_lowercase();
+    if host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok() {
+        // RFC 5280: URI constraints are host names; an IP literal never matches one.
+        return false;
+    }
+    if let Some(domain) = base.strip_prefix('.') {
+        return host.len() > domain.len() && host.ends_with(&format!(".{domain}"));
+    }
+    host == base
+}
+
+fn ip_in_subtree(addr: &[u8], constraint: &[u8]) -> bool {
+    let half = constraint.len() / 2;
+    if addr.len() != half {
+        return false;
+    }
+    let (net, mask) = constraint.split_at(half);
+    addr.iter()
+        .zip(net)
+        .zip(mask)
+        .all(|((a, n), m)| a & m == n & m)
+}
+
+/// What the caller expects the server to be (RFC 6125 reference identifier).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServerName {
+    /// A DNS host name.
+    Dns(String),
+    /// An IP address.
+    Ip(IpAddr),
+}
+
+/// Whether the certificate's subjectAltName presents `expected` (RFC 6125 §6, with the
+/// Web PKI's rules: the common name is not consulted; a wildcard stands for exactly one
+/// left-most label).
+pub fn server_name_matches(san: Option<&[GeneralName]>, expected: &ServerName) -> bool {
+    let Some(san) = san else { return false };
+    match expected {
+        ServerName::Dns(host) => {
+            let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+            san.iter().any(|n| match n {
+                GeneralName::Dns(pattern) => dns_presented_matches(pattern, &host),
+                _ => false,
+            })
+        }
+        ServerName::Ip(ip) => {
+            let want: Vec<u8> = match ip {
+                IpAddr::V4(v4) => v4.octets().to_vec(),
+                IpAddr::V6(v6) => v6.octets().to_vec(),
+            };
+            san.iter().any(|n| matches!(n, GeneralName::Ip(b) if *b == want))
+        }
+    }
+}
+
+fn dns_presented_matches(pattern: &str, host: &str) -> bool {
+    let pattern = pattern.strip_suffix('.').unwrap_or(pattern).to_ascii_lowercase();
+    if !valid_dns(host, false) {
+        return false;
+    }
+    if let Some(suffix) = pattern.strip_prefix("*.") {
+        if !valid_dns(suffix, false) || suffix.split('.').count() < 2 {
+            return false;
+        }
+        match host.split_once('.') {
+            Some((label, rest)) => !label.is_empty() && rest == suffix,
+            None => false,
+        }
+    } else {
+        valid_dns(&pattern, false) && pattern == host
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dns_constraints() {
+        assert_eq!(dns_in_subtree("www.example.com", "example.com"), Some(true));
+        assert_eq!(dns_in_subtree("example.com", "example.com"), Some(true));
+        assert_eq!(dns_in_subtree("badexample.com", "example.com"), Some(false));
+        assert_eq!(dns_in_subtree("example.com", ".example.com"), Some(false));
+        assert_eq!(dns_in_subtree("a.example.com", ".example.com"), Some(true));
+        assert_eq!(dns_in_subtree("WWW.Example.COM", "example.com"), Some(true));
+    }
+
+    #[test]
+    fn email_constraints() {
+        assert_eq!(email_in_subtree("a@example.com", "example.com"), Some(true));
+        assert_eq!(email_in_subtree("a@x.example.com", "example.com"), Some(false));
+        assert_eq!(email_in_subtree("a@x.example.com", ".example.com"), Some(true));
+        assert_eq!(email_in_subtree("a@example.com", "a@EXAMPLE.com"), Some(true));
+        assert_eq!(email_in_subtree("b@example.com", "a@example.com"), Some(false));
+    }
+
+    #[test]
+    fn ip_constraints() {
+        assert!(ip_in_subtree(&[192, 0, 2, 7], &[192, 0, 2, 0, 255, 255, 255, 0]));
+        assert!(!ip_in_subtree(&[198, 51, 100, 1], &[192, 0, 2, 0, 255, 255, 255, 0]));
+        assert!(valid_mask(&[255, 255, 255, 0]));
+        assert!(!valid_mask(&[255, 0, 255, 0]));
+    }
+
+    #[test]
+    fn server_names() {
+        let san = vec![GeneralName::Dns("*.example.test".into())];
+        assert!(server_name_matches(Some(&san), &ServerName::Dns("a.example.test".into())));
+        assert!(!server_name_matches(Some(&san), &ServerName::Dns("a.b.example.test".into())));
+        assert!(!server_name_matches(Some(&san), &ServerName::Dns("example.test".into())));
+        let bad = vec![GeneralName::Dns("*.test".into())];
+        assert!(!server_name_matches(Some(&bad), &ServerName::Dns("a.test".into())));
+    }
+}

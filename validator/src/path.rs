@@ -1,0 +1,929 @@
+//! Path building (depth-first, backtracking, budgeted) and RFC 5280 §6.1 on each complete
+//! path, then §6.3 revocation.
+
+use crate::algorithms::{self, SignatureError};
+use crate::anchors::{Anchor, AnchorSet};
+use crate::cert::{Certificate, KeyUsageBit};
+use crate::crl::{self, Crl, CrlSignatureCheck, CrlStatus};
+use crate::memo::SignatureMemo;
+use crate::names::{self, ConstrainedNames, GeneralSubtree, NameCheck};
+use crate::oid::{self, Oid};
+use crate::policy_tree::{PolicyError, PolicyState};
+use crate::report::{
+    Check, CheckResult, Code, PathEntry, Report, RevocationEntry, Source, Status, Warning, WorkStats,
+};
+use crate::{RevocationPolicy, ValidationOptions};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+/// How close to the validation time a notAfter triggers `EXPIRING_SOON` (30 days).
+const EXPIRING_SOON_SECS: i64 = 30 * 86_400;
+
+#[derive(Clone, Copy)]
+struct Node<'a> {
+    cert: &'a Certificate,
+    source: Source,
+    anchor: Option<&'a Anchor>,
+}
+
+struct Failure<'a> {
+    complete: bool,
+    depth: usize,
+    key_id_match: bool,
+    code: Code,
+    message: String,
+    path: Vec<Node<'a>>,
+    checks: Vec<Check>,
+}
+
+impl Failure<'_> {
+    fn score(&self) -> (bool, u8, usize, bool) {
+        if self.complete {
+            (true, self.code.specificity(), self.depth, self.key_id_match)
+        } else {
+            (false, self.depth.min(255) as u8, self.code.specificity() as usize, self.key_id_match)
+        }
+    }
+}
+
+struct Success<'a> {
+    path: Vec<Node<'a>>,
+    checks: Vec<Check>,
+    warnings: Vec<Warning>,
+    policies: crate::PolicyOutcome,
+    revocation: Vec<RevocationEntry>,
+    valid_until: Option<i64>,
+}
+
+struct Search<'a> {
+    opts: &'a ValidationOptions,
+    anchors: &'a AnchorSet,
+    intermediates: &'a [Certificate],
+    by_subject: HashMap<&'a [u8], Vec<usize>>,
+    crls: &'a [Crl],
+    memo: &'a SignatureMemo,
+    stats: Cell<WorkStats>,
+    signatures_left: Cell<u32>,
+    candidates_left: u32,
+    exhausted: Cell<bool>,
+    best: RefCell<Option<Failure<'a>>>,
+}
+
+/// Validates `target` against `anchors`, using `intermediates` as untrusted path-building
+/// hints and `crls` as revocation evidence, under `options`. Signatures verified before (per
+/// `memo`) are not verified again.
+pub fn validate(
+    target: &Certificate,
+    intermediates: &[Certificate],
+    anchors: &AnchorSet,
+    crls: &[Crl],
+    options: &ValidationOptions,
+    memo: &SignatureMemo,
+) -> Report {
+    let mut by_subject: HashMap<&[u8], Vec<usize>> = HashMap::new();
+    for (i, c) in intermediates.iter().enumerate() {
+        by_subject.entry(c.subject().normalized()).or_default().push(i);
+    }
+    let search = Search {
+        opts: options,
+        anchors,
+        intermediates,
+        by_subject,
+        crls,
+        memo,
+        stats: Cell::new(WorkStats::default()),
+        signatures_left: Cell::new(options.budget.signatures),
+        candidates_left: options.budget.candidates,
+        exhausted: Cell::new(false),
+        best: RefCell::new(None),
+    };
+    let mut search = search;
+    let target_node = Node {
+        cert: target,
+        source: Source::Target,
+        anchor: None,
+    };
+    let mut path = vec![target_node];
+    let found = search.extend(&mut path);
+    let stats = search.stats.get();
+    let time = options.time;
+    match found {
+        Some(s) => Report {
+            status: Status::Valid,
+            code: Code::Ok,
+            message: format!(
+                "valid: a path of {} certificates to the anchor {}",
+                s.path.len(),
+                s.path.last().map(|n| n.cert.subject().display()).unwrap_or_default()
+            ),
+            validation_time: time,
+            path: entries(&s.path),
+            checks: s.checks,
+            warnings: s.warnings,
+            policies: Some(s.policies),
+            revocation: s.revocation,
+            valid_until: s.valid_until,
+            stats,
+        },
+        None => {
+            let best = search.best.take();
+            if search.exhausted.get() && best.as_ref().is_none_or(|b| !b.complete) {
+                return Report {
+                    status: Status::Indeterminate,
+                    code: Code::PathBuildingBudgetExceeded,
+                    message: "path building stopped: its work budget ran out before a valid path was found"
+                        .into(),
+                    validation_time: time,
+                    path: best.as_ref().map(|b| entries(&b.path)).unwrap_or_else(|| entries(&[target_node])),
+                    checks: best.map(|b| b.checks).unwrap_or_default(),
+                    warnings: Vec::new(),
+                    policies: None,
+                    revocation: Vec::new(),
+                    valid_until: None,
+                    stats,
+                };
+            }
+            match best {
+                Some(b) => Report {
+                    status: b.code.status(),
+                    code: b.code,
+                    message: b.message,
+                    validation_time: time,
+                    path: entries(&b.path),
+                    checks: b.checks,
+                    warnings: Vec::new(),
+                    policies: None,
+                    revocation: Vec::new(),
+                    valid_until: None,
+                    stats,
+                },
+                None => Report {
+                    status: Status::Indeterminate,
+                    code: Code::NoPathToTrustAnchor,
+                    message: format!(
+                        "no issuer found for {} (issuer {}) among the intermediates and anchors",
+                        target.subject().display(),
+                        target.issuer().display()
+                    ),
+                    validation_time: time,
+                    path: entries(&[target_node]),
+                    checks: Vec::new(),
+                    warnings: Vec::new(),
+                    policies: None,
+                    revocation: Vec::new(),
+                    valid_until: None,
+                    stats,
+                },
+            }
+        }
+    }
+}
+
+fn entries(path: &[Node<'_>]) -> Vec<PathEntry> {
+    path.iter()
+        .enumerate()
+        .map(|(i, n)| PathEntry {
+            index: i,
+            sha256: n.cert.sha256_hex(),
+            subject: n.cert.subject().display(),
+            issuer: n.cert.issuer().display(),
+            serial: n.cert.serial_hex(),
+            not_before: n.cert.not_before(),
+            not_after: n.cert.not_after(),
+            source: n.source,
+        })
+        .collect()
+}
+
+fn check(id: &'static str, idx: Option<usize>, rule: &'static str, code: Code, message: String) -> Check {
+    Check {
+        id,
+        cert_index: idx,
+        result: CheckResult::Passed,
+        rule,
+        message,
+        code,
+    }
+}
+
+/// Collects checks on one path; the first failure decides the path's code.
+struct Checks {
+    list: Vec<Check>,
+    first_failure: Option<(Code, String)>,
+}
+
+impl Checks {
+    fn pass(&mut self, id: &'static str, idx: Option<usize>, rule: &'static str, code: Code, msg: String) {
+        self.list.push(check(id, idx, rule, code, msg));
+    }
+    fn fail(&mut self, id: &'static str, idx: Option<usize>, rule: &'static str, code: Code, msg: String) {
+        if self.first_failure.is_none() {
+            self.first_failure = Some((code, msg.clone()));
+        }
+        let mut c = check(id, idx, rule, code, msg);
+        c.result = CheckResult::Failed;
+        self.list.push(c);
+    }
+    fn warn(&mut self, id: &'static str, idx: Option<usize>, rule: &'static str, code: Code, msg: String) {
+        let mut c = check(id, idx, rule, code, msg);
+        c.result = CheckResult::Warning;
+        self.list.push(c);
+    }
+    fn failed(&self) -> bool {
+        self.first_failure.is_some()
+    }
+}
+
+fn same_identity(a: &Certificate, b: &Certificate) -> bool {
+    a.spki() == b.spki() && a.subject() == b.subject()
+}
+
+impl<'a> Search<'a> {
+    fn record(&self, f: Failure<'a>) {
+        let mut best = self.best.borrow_mut();
+        if best.as_ref().is_none_or(|b| f.score() > b.score()) {
+            *best = Some(f);
+        }
+    }
+
+    fn bump(&self, f: impl FnOnce(&mut WorkStats)) {
+        let mut s = self.stats.get();
+        f(&mut s);
+        self.stats.set(s);
+    }
+
+    /// Verifies that `issuer`'s key signed (`alg`, `tbs`, `sig`), through the memo.
+    fn verify_signed(
+        &self,
+        issuer: &Certificate,
+        alg: &[u8],
+        tbs: &[u8],
+        sig: &[u8],
+        inherited_dsa: Option<&[u8]>,
+    ) -> Result<(), SignatureError> {
+        let key = SignatureMemo::key(&[issuer.spki(), inherited_dsa.unwrap_or(&[]), alg, tbs, sig]);
+        if self.memo.contains(&key) {
+            self.bump(|s| s.memo_hits += 1);
+            return Ok(());
+        }
+        let left = self.signatures_left.get();
+        if left == 0 {
+            self.exhausted.set(true);
+            return Err(SignatureError::Disallowed("signature budget exhausted".into()));
+        }
+        self.signatures_left.set(left - 1);
+        self.bump(|s| s.signatures_verified += 1);
+        algorithms::verify(issuer.spki_algorithm(), issuer.public_key(), alg, tbs, sig, inherited_dsa)?;
+        self.memo.insert(key);
+        Ok(())
+    }
+
+    fn candidates(&self, child: &'a Certificate) -> Vec<(Node<'a>, bool)> {
+        let aki = child.extensions().authority_key_id.as_deref();
+        let mut out: Vec<(Node<'a>, bool, u8)> = Vec::new();
+        let rank = |c: &Certificate| -> (bool, u8) {
+            match (aki, c.extensions().subject_key_id.as_deref()) {
+                (Some(a), Some(s)) if a == s => (true, 0),
+                (Some(_), Some(_)) => (false, 2),
+                _ => (false, 1),
+            }
+        };
+        for a in self.anchors.by_subject(child.issuer()) {
+            let (m, r) = rank(a.certificate());
+            out.push((
+                Node {
+                    cert: a.certificate(),
+                    source: Source::Anchor,
+                    anchor: Some(a),
+                },
+                m,
+                r,
+            ));
+        }
+        if let Some(list) = self.by_subject.get(child.issuer().normalized()) {
+            for i in list {
+                let c = &self.intermediates[*i];
+                let (m, r) = rank(c);
+                out.push((
+                    Node {
+                        cert: c,
+                        source: Source::Intermediate,
+                        anchor: None,
+                    },
+                    m,
+                    r + 3,
+                ));
+            }
+        }
+        out.sort_by_key(|(_, _, r)| *r);
+        out.into_iter().map(|(n, m, _)| (n, m)).collect()
+    }
+
+    fn extend(&mut self, path: &mut Vec<Node<'a>>) -> Option<Success<'a>> {
+        let child = path.last()?.cert;
+        let depth = path.len();
+        for (cand, key_id_match) in self.candidates(child) {
+            if self.candidates_left == 0 {
+                self.exhausted.set(true);
+                return None;
+            }
+            self.candidates_left -= 1;
+            self.bump(|s| s.candidates_tried += 1);
+            // RFC 4158 §2.4.2: a (subject, key) pair appears at most once in a path.
+            if path.iter().any(|n| same_identity(n.cert, cand.cert)) {
+                continue;
+            }
+            if let Some(max) = self.opts.max_chain_depth
+                && depth + 1 > max
+            {
+                self.record(Failure {
+                    complete: false,
+                    depth,
+                    key_id_match,
+                    code: Code::PathLengthExceeded,
+                    message: format!("the path would exceed the maximum chain depth of {max}"),
+                    path: path.clone(),
+                    checks: Vec::new(),
+                });
+                continue;
+            }
+            // Cheap, path-independent checks on an intermediate issuer before its signature.
+            if cand.anchor.is_none()
+                && let Some((code, msg)) = self.issuer_precheck(cand.cert)
+            {
+                let mut p = path.clone();
+                p.push(cand);
+                self.record(Failure {
+                    complete: false,
+                    depth: depth + 1,
+                    key_id_match,
+                    code,
+                    message: msg,
+                    path: p,
+                    checks: Vec::new(),
+                });
+                continue;
+            }
+            // RFC 5280 §6.1.3 (a)(1): the signature, with the candidate's key. A DSA key
+            // without parameters is verified once the path above it is known.
+            let deferred = matches!(algorithms::dsa_parameters(cand.cert.spki_algorithm()), Some(None));
+            if !deferred
+                && let Err(e) =
+                    self.verify_signed(cand.cert, child.signature_algorithm(), child.tbs(), child.signature(), None)
+            {
+                if self.exhausted.get() {
+                    return None;
+                }
+                let (code, msg) = sig_failure(&e, child, cand.cert);
+                let mut p = path.clone();
+                p.push(cand);
+                self.record(Failure {
+                    complete: false,
+                    depth: depth + 1,
+                    key_id_match,
+                    code,
+                    message: msg,
+                    path: p,
+                    checks: Vec::new(),
+                });
+                continue;
+            }
+            path.push(cand);
+            if cand.anchor.is_some() {
+                self.bump(|s| s.paths_evaluated += 1);
+                match self.check_path(path) {
+                    Ok(s) => return Some(s),
+                    Err(f) => self.record(f),
+                }
+            } else if let Some(s) = self.extend(path) {
+                return Some(s);
+            }
+            path.pop();
+            if self.exhausted.get() {
+                return None;
+            }
+        }
+        None
+    }
+
+    fn issuer_precheck(&self, c: &Certificate) -> Option<(Code, String)> {
+        let t = self.opts.time;
+        if !c.is_ca() {
+            return Some((
+                Code::BasicConstraintsViolation,
+                format!("{} is used as an issuer but is not a CA (basicConstraints cA absent)", c.subject().display()),
+            ));
+        }
+        if let Some(ku) = c.extensions().key_usage
+            && !ku.has(KeyUsageBit::KeyCertSign)
+        {
+            return Some((
+                Code::KeyUsageNotAllowed,
+                format!("{} is used as an issuer but its keyUsage lacks keyCertSign", c.subject().display()),
+            ));
+        }
+        if t > c.not_after() {
+            return Some((Code::CertExpired, format!("{} expired at {}", c.subject().display(), fmt_time(c.not_after()))));
+        }
+        if t < c.not_before() {
+            return Some((
+                Code::CertNotYetValid,
+                format!("{} is not valid before {}", c.subject().display(), fmt_time(c.not_before())),
+            ));
+        }
+        None
+    }
+
+    /// RFC 5280 §6.1.2–§6.1.5 on a complete path (target first, anchor last), then §6.3.
+    fn check_path(&self, path: &[Node<'a>]) -> Result<Success<'a>, Failure<'a>> {
+        let opts = self.opts;
+        let t = opts.time;
+        let k = path.len() - 1; // index of the anchor
+        let n = k; // certificates below the anchor
+        let mut cx = Checks {
+            list: Vec::new(),
+            first_failure: None,
+        };
+        let mut warnings = Vec::new();
+        let anchor = path[k].cert;
+        let mut valid_until = i64::MAX;
+
+        // §6.1.2 initialisation; the anchor certificate's own constraints apply (RFC 5937).
+        let mut permitted: Vec<Vec<GeneralSubtree>> = Vec::new();
+        let mut excluded: Vec<GeneralSubtree> = Vec::new();
+        let mut name_budget = opts.budget.name_comparisons;
+        let mut max_path_length: u64 = n as u64;
+        if let Some(nc) = &anchor.extensions().name_constraints {
+            if let Some(p) = &nc.permitted {
+                permitted.push(p.clone());
+            }
+            if let Some(e) = &nc.excluded {
+                excluded.extend(e.iter().cloned());
+            }
+        }
+        if let Some(bc) = anchor.extensions().basic_constraints
+            && let Some(p) = bc.path_len
+            && p < max_path_length
+        {
+            max_path_length = p;
+        }
+        if t > anchor.not_after() || t < anchor.not_before() {
+            let code = if t > anchor.not_after() { Code::CertExpired } else { Code::CertNotYetValid };
+            cx.fail(
+                "VALIDITY",
+                Some(k),
+                "RFC 5280 §6.1.3 (a)(2); RFC 5937 §3",
+                code,
+                format!(
+                    "the anchor {} is valid from {} to {}",
+                    anchor.subject().display(),
+                    fmt_time(anchor.not_before()),
+                    fmt_time(anchor.not_after())
+                ),
+            );
+        } else {
+            valid_until = valid_until.min(anchor.not_after());
+        }
+        let mut policy = PolicyState::new(n, &opts.policy, opts.budget.policy_work);
+        let mut policy_failed = false;
+        let mut dsa_params: Option<&[u8]> = match algorithms::dsa_parameters(anchor.spki_algorithm()) {
+            Some(p) => p,
+            None => None,
+        };
+
+        for i in 1..=n {
+            let idx = n - i;
+            let cert = path[idx].cert;
+            let issuer = path[idx + 1].cert;
+            let leaf = i == n;
+            let self_issued = cert.is_self_issued();
+            let subj = cert.subject().display();
+
+            // (a)(1) deferred DSA signatures (parameters inherited, §6.1.4 (f)).
+            if matches!(algorithms::dsa_parameters(issuer.spki_algorithm()), Some(None)) {
+                if let Err(e) =
+                    self.verify_signed(issuer, cert.signature_algorithm(), cert.tbs(), cert.signature(), dsa_params)
+                {
+                    let (code, msg) = sig_failure(&e, cert, issuer);
+                    cx.fail("SIGNATURE", Some(idx), "RFC 5280 §6.1.3 (a)(1), §6.1.4 (f)", code, msg);
+                }
+            } else {
+                cx.pass(
+                    "SIGNATURE",
+                    Some(idx),
+                    "RFC 5280 §6.1.3 (a)(1)",
+                    Code::BadSignature,
+                    format!("signed by {} ({})", issuer.subject().display(), algorithms::family(cert.signature_algorithm())),
+                );
+            }
+            if let Some(p) = algorithms::dsa_parameters(cert.spki_algorithm()) {
+                if p.is_some() {
+                    dsa_params = p;
+                }
+            } else {
+                dsa_params = None;
+            }
+
+            // (a)(2) validity.
+            if t > cert.not_after() {
+                cx.fail("VALIDITY", Some(idx), "RFC 5280 §6.1.3 (a)(2)", Code::CertExpired,
+                    format!("{subj} expired at {}", fmt_time(cert.not_after())));
+            } else if t < cert.not_before() {
+                cx.fail("VALIDITY", Some(idx), "RFC 5280 §6.1.3 (a)(2)", Code::CertNotYetValid,
+                    format!("{subj} is not valid before {}", fmt_time(cert.not_before())));
+            } else {
+                valid_until = valid_until.min(cert.not_after());
+                cx.pass("VALIDITY", Some(idx), "RFC 5280 §6.1.3 (a)(2)", Code::CertExpired,
+                    format!("valid from {} to {}", fmt_time(cert.not_before()), fmt_time(cert.not_after())));
+                if cert.not_after() - t < EXPIRING_SOON_SECS {
+                    warnings.push(Warning {
+                        code: Code::ExpiringSoon,
+                        cert_index: Some(idx),
+                        message: format!("{subj} expires at {}", fmt_time(cert.not_after())),
+                    });
+                }
+            }
+
+            // (b), (c) name constraints: every certificate but a self-issued intermediate.
+            if (leaf || !self_issued) && (!permitted.is_empty() || !excluded.is_empty()) {
+                let empty = Vec::new();
+                let names = ConstrainedNames {
+                    subject: cert.subject(),
+                    san: cert.extensions().subject_alt_name.as_deref().unwrap_or(&empty),
+                };
+                let mut extra_dns = Vec::new();
+                // A leaf without a subjectAltName is a Web PKI server certificate only through
+                // its CN: constrain it as a DNS name so that name constraints cannot be evaded.
+                if leaf && cert.extensions().subject_alt_name.is_none() && opts.server_name.is_some() {
+                    for cn in cert.subject().attributes(oid::AT_COMMON_NAME) {
+                        if let Ok(s) = std::str::from_utf8(&cn.value)
+                            && names::valid_dns(s, true)
+                        {
+                            extra_dns.push(names::GeneralName::Dns(s.to_string()));
+                        }
+                    }
+                }
+                let combined: Vec<names::GeneralName>;
+                let names = if extra_dns.is_empty() {
+                    names
+                } else {
+                    combined = names.san.iter().cloned().chain(extra_dns).collect();
+                    ConstrainedNames { subject: names.subject, san: &combined }
+                };
+                match names::check_names(&names, &permitted, &excluded, &mut name_budget) {
+                    _ if name_budget == 0 => {
+                        cx.fail("NAME_CONSTRAINTS", Some(idx), "RFC 5280 §6.1.3 (b), (c)", Code::PathBuildingBudgetExceeded,
+                            "too many name-constraint comparisons".into());
+                    }
+                    NameCheck::Ok => cx.pass("NAME_CONSTRAINTS", Some(idx), "RFC 5280 §6.1.3 (b), (c)",
+                        Code::NameConstraintsViolation, "every name is within the permitted subtrees".into()),
+                    NameCheck::NotPermitted(name) => cx.fail("NAME_CONSTRAINTS", Some(idx), "RFC 5280 §6.1.3 (b)",
+                        Code::NameConstraintsViolation, format!("{name} of {subj} is outside the permitted subtrees")),
+                    NameCheck::Excluded(name) => cx.fail("NAME_CONSTRAINTS", Some(idx), "RFC 5280 §6.1.3 (c)",
+                        Code::NameConstraintsViolation, format!("{name} of {subj} is inside an excluded subtree")),
+                    NameCheck::Unsupported(why) => cx.fail("NAME_CONSTRAINTS", Some(idx), "RFC 5280 §6.1.3 (b), (c)",
+                        Code::NameConstraintsViolation, why),
+                }
+            }
+
+            // (d)–(f) policies.
+            let ext = cert.extensions();
+            if !policy_failed
+                && let Err(e) = policy.process_certificate(i, n, ext.policies.as_deref(), self_issued)
+            {
+                policy_failed = true;
+                self.policy_failure(&mut cx, e, path, n);
+            }
+
+            if !leaf {
+                // §6.1.4 (a), (b) policy mappings.
+                if !policy_failed
+                    && let Err(e) = policy.process_mappings(i, ext.policy_mappings.as_deref())
+                {
+                    policy_failed = true;
+                    self.policy_failure(&mut cx, e, path, n);
+                }
+                // (g) name constraints.
+                if let Some(nc) = &ext.name_constraints {
+                    if let Some(p) = &nc.permitted {
+                        permitted.push(p.clone());
+                    }
+                    if let Some(e) = &nc.excluded {
+                        excluded.extend(e.iter().cloned());
+                    }
+                }
+                // (h)–(j)
+                let pc = ext.policy_constraints.unwrap_or_default();
+                policy.update_intermediate(self_issued, pc.require_explicit, pc.inhibit_mapping, ext.inhibit_any_policy);
+                // (k) basic constraints.
+                if cert.version() != 2 || !cert.is_ca() {
+                    cx.fail("BASIC_CONSTRAINTS", Some(idx), "RFC 5280 §6.1.4 (k)", Code::BasicConstraintsViolation,
+                        format!("{subj} issues certificates but is not a v3 CA certificate with cA TRUE"));
+                } else {
+                    cx.pass("BASIC_CONSTRAINTS", Some(idx), "RFC 5280 §6.1.4 (k)", Code::BasicConstraintsViolation,
+                        "cA TRUE".into());
+                }
+                // (l), (m) path length.
+                if !self_issued {
+                    if max_path_length == 0 {
+                        cx.fail("PATH_LENGTH", Some(idx), "RFC 5280 §6.1.4 (l)", Code::PathLengthExceeded,
+                            format!("{subj} exceeds a pathLenConstraint above it"));
+                    } else {
+                        max_path_length -= 1;
+                    }
+                }
+                if let Some(bc) = ext.basic_constraints
+                    && let Some(p) = bc.path_len
+                    && p < max_path_length
+                {
+                    max_path_length = p;
+                }
+                // (n) key usage.
+                if let Some(ku) = ext.key_usage
+                    && !ku.has(KeyUsageBit::KeyCertSign)
+                {
+                    cx.fail("KEY_USAGE", Some(idx), "RFC 5280 §6.1.4 (n)", Code::KeyUsageNotAllowed,
+                        format!("{subj} lacks keyCertSign"));
+                }
+                // Extended key usage, where an intermediate constrains it (CA/Browser Forum
+                // practice, followed by every Web PKI validator).
+                if let Some(eku) = &ext.ext_key_usage {
+                    for want in &opts.extended_key_usage {
+                        if !eku.contains(want) && !eku.iter().any(|e| e.as_bytes() == oid::ANY_EKU) {
+                            cx.fail("EKU", Some(idx), "RFC 5280 §4.2.1.12", Code::EkuNotAllowed,
+                                format!("{subj} restricts extended key usage and does not allow {want}"));
+                        }
+                    }
+                }
+                // (o) critical extensions.
+                self.critical_extensions(&mut cx, cert, idx);
+            } else {
+                // §6.1.5 (a), (b), (g)
+                if !policy_failed {
+                    let pc = ext.policy_constraints.unwrap_or_default();
+                    match std::mem::replace(&mut policy, PolicyState::new(0, &opts.policy, 0)).finish(n, pc.require_explicit) {
+                        Ok(outcome) => {
+                            cx.pass("POLICY", None, "RFC 5280 §6.1.5 (g)", Code::PolicyNotSatisfied, describe_policies(&outcome));
+                            self.leaf_checks(&mut cx, cert);
+                            self.critical_extensions(&mut cx, cert, idx);
+                            if cx.failed() {
+                                return Err(self.path_failure(path, cx));
+                            }
+                            let (revocation, rwarn, until) = match self.revocation(path, &mut cx) {
+                                Ok(v) => v,
+                                Err(()) => return Err(self.path_failure(path, cx)),
+                            };
+                            warnings.extend(rwarn);
+                            if let Some(u) = until {
+                                valid_until = valid_until.min(u);
+                            }
+                            return Ok(Success {
+                                path: path.to_vec(),
+                                checks: cx.list,
+                                warnings,
+                                policies: outcome,
+                                revocation,
+                                valid_until: Some(valid_until),
+                            });
+                        }
+                        Err(e) => self.policy_failure(&mut cx, e, path, n),
+                    }
+                }
+                self.leaf_checks(&mut cx, cert);
+                self.critical_extensions(&mut cx, cert, idx);
+            }
+        }
+        Err(self.path_failure(path, cx))
+    }
+
+    fn path_failure(&self, path: &[Node<'a>], cx: Checks) -> Failure<'a> {
+        let (code, message) = cx
+            .first_failure
+            .clone()
+            .unwrap_or((Code::NoPathToTrustAnchor, "path rejected".into()));
+        Failure {
+            complete: true,
+            depth: path.len(),
+            key_id_match: true,
+            code,
+            message,
+            path: path.to_vec(),
+            checks: cx.list,
+        }
+    }
+
+    fn policy_failure(&self, cx: &mut Checks, e: PolicyError, path: &[Node<'_>], n: usize) {
+        let (code, msg) = match e {
+            PolicyError::NoAcceptablePolicy { at } => (
+                Code::PolicyNotSatisfied,
+                format!(
+                    "no acceptable certificate policy at {} (explicit policy required)",
+                    path[n - at.min(n)].cert.subject().display()
+                ),
+            ),
+            PolicyError::MapsAnyPolicy { at } => (
+                Code::PolicyNotSatisfied,
+                format!("{} maps anyPolicy in policyMappings", path[n - at.min(n)].cert.subject().display()),
+            ),
+            PolicyError::BudgetExceeded => (Code::PathBuildingBudgetExceeded, "policy processing exceeded its budget".into()),
+        };
+        cx.fail("POLICY", None, "RFC 5280 §6.1.3 (d)–(f), §6.1.4 (a)–(b), §6.1.5 (g)", code, msg);
+    }
+
+    fn critical_extensions(&self, cx: &mut Checks, cert: &Certificate, idx: usize) {
+        if let Some(o) = cert.extensions().unhandled_critical.first() {
+            cx.fail("CRITICAL_EXTENSIONS", Some(idx), "RFC 5280 §6.1.4 (o), §6.1.5 (f)", Code::UnhandledCriticalExtension,
+                format!("{} has a critical extension {o} that is not processed", cert.subject().display()));
+        }
+    }
+
+    /// The caller's requirements on the end-entity certificate.
+    fn leaf_checks(&self, cx: &mut Checks, leaf: &Certificate) {
+        let opts = self.opts;
+        let ext = leaf.extensions();
+        if !opts.key_usage.is_empty() {
+            match ext.key_usage {
+                Some(ku) => {
+                    let missing: Vec<&str> = opts.key_usage.iter().filter(|b| !ku.has(**b)).map(|b| b.name()).collect();
+                    if missing.is_empty() {
+                        cx.pass("KEY_USAGE", Some(0), "RFC 5280 §4.2.1.3", Code::KeyUsageNotAllowed,
+                            format!("keyUsage {} allows the requested use", ku.names().join(", ")));
+                    } else {
+                        cx.fail("KEY_USAGE", Some(0), "RFC 5280 §4.2.1.3; GM/T 0015 Annex C", Code::KeyUsageNotAllowed,
+                            format!("keyUsage {} does not allow {}", ku.names().join(", "), missing.join(", ")));
+                    }
+                }
+                None => cx.pass("KEY_USAGE", Some(0), "RFC 5280 §4.2.1.3", Code::KeyUsageNotAllowed,
+                    "no keyUsage extension: the key is not restricted".into()),
+            }
+        }
+        if !opts.extended_key_usage.is_empty()
+            && let Some(eku) = &ext.ext_key_usage
+        {
+            for want in &opts.extended_key_usage {
+                if eku.contains(want) || eku.iter().any(|e| e.as_bytes() == oid::ANY_EKU) {
+                    cx.pass("EKU", Some(0), "RFC 5280 §4.2.1.12", Code::EkuNotAllowed, format!("allows {want}"));
+                } else {
+                    cx.fail("EKU", Some(0), "RFC 5280 §4.2.1.12", Code::EkuNotAllowed,
+                        format!("extKeyUsage {} does not allow {want}",
+                            eku.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ")));
+                }
+            }
+        }
+        if let Some(name) = &opts.server_name {
+            let want = match name {
+                crate::ServerName::Dns(d) => d.clone(),
+                crate::ServerName::Ip(ip) => ip.to_string(),
+            };
+            if names::server_name_matches(ext.subject_alt_name.as_deref(), name) {
+                cx.pass("SERVER_NAME", Some(0), "RFC 6125 §6; RFC 5280 §4.2.1.6", Code::ServerNameMismatch,
+                    format!("subjectAltName presents {want}"));
+            } else {
+                cx.fail("SERVER_NAME", Some(0), "RFC 6125 §6; RFC 5280 §4.2.1.6", Code::ServerNameMismatch,
+                    format!("the certificate does not present {want} in subjectAltName"));
+            }
+        }
+    }
+
+    /// RFC 5280 §6.3 for each certificate below the anchor.
+    #[allow(clippy::type_complexity)]
+    fn revocation(&self, path: &[Node<'a>], cx: &mut Checks) -> Result<(Vec<RevocationEntry>, Vec<Warning>, Option<i64>), ()> {
+        let mut out = Vec::new();
+        let mut warnings = Vec::new();
+        let mut until: Option<i64> = None;
+        if self.opts.revocation == RevocationPolicy::Off {
+            return Ok((out, warnings, None));
+        }
+        let t = self.opts.time;
+        for idx in 0..path.len() - 1 {
+            let cert = path[idx].cert;
+            let issuer = path[idx + 1].cert;
+            let st = crl::status(cert, issuer, self.crls, t, self);
+            let subj = cert.subject().display();
+            match st {
+                CrlStatus::Good { this_update, next_update } => {
+                    if let Some(n) = next_update {
+                        until = Some(until.map_or(n, |u| u.min(n)));
+                    }
+                    cx.pass("REVOCATION", Some(idx), "RFC 5280 §6.3", Code::CertRevoked, format!("{subj} is not on a current CRL"));
+                    out.push(RevocationEntry { cert_index: idx, outcome: "good", source: "caller CRL".into(),
+                        this_update: Some(this_update), next_update, detail: None });
+                }
+                CrlStatus::Revoked { date, reason, this_update, next_update } => {
+                    let why = format!("revoked at {} ({})", fmt_time(date), reason.map_or("no reason given", crl::reason_name));
+                    out.push(RevocationEntry { cert_index: idx, outcome: "revoked", source: "caller CRL".into(),
+                        this_update: Some(this_update), next_update, detail: Some(why.clone()) });
+                    if date > t {
+                        warnings.push(Warning { code: Code::RevokedAfterValidationTime, cert_index: Some(idx),
+                            message: format!("{subj} was {why}, after the validation time") });
+                        cx.warn("REVOCATION", Some(idx), "RFC 5280 §6.3", Code::RevokedAfterValidationTime,
+                            format!("{subj} was {why}, after the validation time"));
+                    } else {
+                        let code = if idx == 0 { Code::CertRevoked } else { Code::CaRevoked };
+                        cx.fail("REVOCATION", Some(idx), "RFC 5280 §6.3.3 (i)", code, format!("{subj} was {why}"));
+                    }
+                }
+                CrlStatus::Stale(why) | CrlStatus::Unavailable(why) => {
+                    let stale = matches!(crl::status(cert, issuer, self.crls, t, self), CrlStatus::Stale(_));
+                    let outcome = if stale { "stale" } else { "unavailable" };
+                    out.push(RevocationEntry { cert_index: idx, outcome, source: "caller CRL".into(),
+                        this_update: None, next_update: None, detail: Some(why.clone()) });
+                    if self.opts.revocation == RevocationPolicy::Require {
+                        let code = if stale { Code::RevocationStale } else { Code::RevocationUnavailable };
+                        cx.fail("REVOCATION", Some(idx), "RFC 5280 §6.3", code, format!("{subj}: {why}"));
+                    } else {
+                        warnings.push(Warning { code: Code::RevocationSoftFailed, cert_index: Some(idx),
+                            message: format!("{subj}: {why}") });
+                        cx.warn("REVOCATION", Some(idx), "RFC 5280 §6.3", Code::RevocationSoftFailed, format!("{subj}: {why}"));
+                    }
+                }
+            }
+        }
+        if cx.failed() { Err(()) } else { Ok((out, warnings, until)) }
+    }
+}
+
+impl CrlSignatureCheck for Search<'_> {
+    fn verify_crl(&self, crl: &Crl, issuer: &Certificate) -> Result<(), String> {
+        // RFC 5280 §6.3.3 (f): the CRL issuer's key; here the certificate issuer's own, or
+        // for an indirect CRL a certificate among the inputs with the CRL issuer's name.
+        let mut signers: Vec<&Certificate> = Vec::new();
+        if crl.issuer() == issuer.subject() {
+            signers.push(issuer);
+        }
+        for c in self.intermediates.iter().chain(self.anchors.iter().map(|a| &**a.certificate())) {
+            if c.subject() == crl.issuer() && !signers.iter().any(|s| std::ptr::eq(*s, c)) {
+                signers.push(c);
+            }
+        }
+        let mut last = format!("no certificate named {} to verify its CRL", crl.issuer().display());
+        for s in signers {
+            if let Err(e) = crl::issuer_may_sign_crls(s) {
+                last = e;
+                continue;
+            }
+            match self.verify_signed(s, crl.signature_algorithm(), crl.tbs(), crl.signature(), None) {
+                Ok(()) => {
+                    // A signer other than the certificate's issuer must itself be trusted: it
+                    // must share the issuer's key (re-issued CA certificate) or be an anchor.
+                    if std::ptr::eq(s, issuer) || s.spki() == issuer.spki() || self.anchors.contains(s) {
+                        return Ok(());
+                    }
+                    last = format!("the CRL signer {} is not on a validated path", s.subject().display());
+                }
+                Err(_) => last = format!("the CRL of {} does not verify", crl.issuer().display()),
+            }
+        }
+        Err(last)
+    }
+}
+
+fn sig_failure(e: &SignatureError, child: &Certificate, issuer: &Certificate) -> (Code, String) {
+    match e {
+        SignatureError::Invalid => (
+            Code::BadSignature,
+            format!(
+                "the signature on {} does not verify with the key of {}",
+                child.subject().display(),
+                issuer.subject().display()
+            ),
+        ),
+        SignatureError::Unsupported { signature_algorithm, key_algorithm } => (
+            Code::AlgorithmUnsupported,
+            format!("signature algorithm {signature_algorithm} with key algorithm {key_algorithm} is not supported"),
+        ),
+        SignatureError::Disallowed(why) => (Code::AlgorithmNotAllowed, why.clone()),
+    }
+}
+
+fn describe_policies(p: &crate::PolicyOutcome) -> String {
+    match p {
+        crate::PolicyOutcome::Any => "valid for any policy".into(),
+        crate::PolicyOutcome::NoneRequired => "no certificate policy required".into(),
+        crate::PolicyOutcome::Policies(v) => format!(
+            "valid for policies {}",
+            v.iter().map(Oid::to_string).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// RFC 3339 text of Unix seconds (UTC).
+pub fn fmt_time(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, (rem % 3600) / 60, rem % 60)
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
