@@ -197,8 +197,31 @@ pub struct Extensions {
     pub authority_info_access: Option<Vec<(Oid, GeneralName)>>,
     /// Critical extensions this engine does not process (RFC 5280 §6.1.4 (o), §6.1.5 (f)).
     pub unhandled_critical: Vec<Oid>,
-    /// Every extension's OID, in order.
-    pub present: Vec<Oid>,
+    /// Every extension as it appeared: OID, criticality and value, in order.
+    pub raw: Vec<RawExtension>,
+}
+
+/// One extension as encoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawExtension {
+    /// extnID.
+    pub oid: Oid,
+    /// critical.
+    pub critical: bool,
+    /// extnValue contents.
+    pub value: Box<[u8]>,
+}
+
+impl Extensions {
+    /// Whether the extension `oid` is present, and if so whether it is critical.
+    pub fn criticality(&self, oid: &[u8]) -> Option<bool> {
+        self.raw.iter().find(|e| e.oid.as_bytes() == oid).map(|e| e.critical)
+    }
+
+    /// The value of extension `oid`, if present.
+    pub fn raw_value(&self, oid: &[u8]) -> Option<&[u8]> {
+        self.raw.iter().find(|e| e.oid.as_bytes() == oid).map(|e| &*e.value)
+    }
 }
 
 /// A parsed certificate.
@@ -434,12 +457,16 @@ fn parse_extensions(contents: &[u8]) -> Result<Extensions, CertError> {
         };
         let value = e.expect(tag::OCTET_STRING).map_err(|e| bad("extension value", e))?.value;
         e.finish().map_err(|e| bad("extension", e))?;
-        if ext.present.iter().any(|p| p.as_bytes() == id) {
+        if ext.raw.iter().any(|p| p.oid.as_bytes() == id) {
             // RFC 5280 §4.2: "A certificate MUST NOT include more than one instance of a
             // particular extension."
             return Err(err(format!("extension {} appears twice", oid::dotted(id))));
         }
-        ext.present.push(Oid::from_der_contents(id));
+        ext.raw.push(RawExtension {
+            oid: Oid::from_der_contents(id),
+            critical,
+            value: value.into(),
+        });
         let name = oid::dotted(id);
         let wrap = |e: DerError| bad(&format!("extension {name}"), e);
         match id {

@@ -57,6 +57,7 @@ pub struct Crl {
     next_update: Option<i64>,
     entries: Vec<RevokedEntry>,
     crl_number: Option<Box<[u8]>>,
+    crl_number_critical: bool,
     delta_base: Option<Box<[u8]>>,
     idp: Option<IssuingDistributionPoint>,
     authority_key_id: Option<Box<[u8]>>,
@@ -167,6 +168,7 @@ impl Crl {
             next_update,
             entries,
             crl_number: None,
+            crl_number_critical: false,
             delta_base: None,
             idp: None,
             authority_key_id: None,
@@ -180,7 +182,8 @@ impl Crl {
                 let (id, critical, value) = read_extension(&mut x)?;
                 match id {
                     oid::CRL_NUMBER => {
-                        crl.crl_number = Some(der::single(value, tag::INTEGER).map_err(|e| bad("cRLNumber", e))?.into())
+                        crl.crl_number = Some(der::single(value, tag::INTEGER).map_err(|e| bad("cRLNumber", e))?.into());
+                        crl.crl_number_critical = critical;
                     }
                     oid::DELTA_CRL_INDICATOR => {
                         crl.delta_base =
@@ -351,6 +354,15 @@ pub fn status(
         }
         if let Err(e) = verifier.verify_crl(crl, issuer) {
             problems.push(e);
+            continue;
+        }
+        // RFC 5280 §5.2.3: conforming CRLs carry a non-critical cRLNumber.
+        if crl.crl_number.is_none() {
+            problems.push(format!("the CRL of {} has no cRLNumber", crl.issuer.display()));
+            continue;
+        }
+        if crl.crl_number_critical {
+            problems.push(format!("the CRL of {} marks cRLNumber critical", crl.issuer.display()));
             continue;
         }
         if let Some(c) = crl.unhandled_critical.first() {

@@ -38,7 +38,9 @@ pub mod memo;
 pub mod names;
 pub mod oid;
 mod path;
+pub mod pem;
 pub mod policy_tree;
+pub mod profile;
 mod report;
 
 pub use anchors::{Anchor, AnchorSet};
@@ -47,8 +49,9 @@ pub use crl::Crl;
 pub use memo::SignatureMemo;
 pub use names::ServerName;
 pub use oid::Oid;
-pub use path::validate;
+pub use path::{fmt_time, validate};
 pub use policy_tree::{PolicyInputs, PolicyOutcome};
+pub use profile::Profile;
 pub use report::{
     Check, CheckResult, Code, PathEntry, Report, RevocationEntry, Source, Status, Warning, WorkStats,
 };
@@ -105,9 +108,11 @@ pub struct ValidationOptions {
     pub policy: PolicyInputs,
     /// The expected server identity, for TLS server certificates.
     pub server_name: Option<ServerName>,
-    /// The most certificates a path may hold, anchor included (`None`: no limit beyond the
-    /// budget).
+    /// The most intermediate CA certificates a path may hold, self-issued ones (key
+    /// rollover) not counted (`None`: no limit beyond the budget).
     pub max_chain_depth: Option<usize>,
+    /// The certificate profile whose conformance rules apply.
+    pub profile: Profile,
     /// Revocation policy.
     pub revocation: RevocationPolicy,
     /// Work limits.

@@ -444,6 +444,7 @@ pub fn check_names(
     names: &ConstrainedNames<'_>,
     permitted: &[Vec<GeneralSubtree>],
     excluded: &[GeneralSubtree],
+    strict: bool,
     budget: &mut u64,
 ) -> NameCheck {
     let mut candidates: Vec<GeneralName> = Vec::new();
@@ -466,7 +467,7 @@ pub fn check_names(
             let mut same_type = false;
             let mut matched = false;
             for st in set {
-                match matches(name, &st.base) {
+                match matches(name, &st.base, strict, false) {
                     Match::NotApplicable => {}
                     Match::Yes => {
                         same_type = true;
@@ -482,7 +483,7 @@ pub fn check_names(
         }
         *budget = budget.saturating_sub(excluded.len() as u64);
         for st in excluded {
-            match matches(name, &st.base) {
+            match matches(name, &st.base, strict, true) {
                 Match::Yes => return NameCheck::Excluded(name.display()),
                 Match::Malformed(why) => return NameCheck::Unsupported(why),
                 _ => {}
@@ -499,13 +500,22 @@ enum Match {
     Malformed(String),
 }
 
-fn matches(name: &GeneralName, base: &GeneralName) -> Match {
+fn matches(name: &GeneralName, base: &GeneralName, strict: bool, excluding: bool) -> Match {
     use GeneralName as G;
     let r = match (name, base) {
+        (G::Dns(_), G::Dns(b)) if strict && b.starts_with('.') => {
+            return Match::Malformed(format!("dNSName constraint {b:?} has a leading period"));
+        }
+        // A wildcard name stands for every name it could match: it is excluded when any of
+        // them is (RFC 9525 wildcards under RFC 5280 constraints; CVE-2025-61727).
+        (G::Dns(n), G::Dns(b)) if excluding && n.starts_with("*.") && wildcard_reaches(n, b) => true,
         (G::Dns(n), G::Dns(b)) => match dns_in_subtree(n, b) {
             Some(v) => v,
             None => return Match::Malformed(format!("DNS name {n:?} cannot be compared")),
         },
+        (G::Rfc822(n), G::Rfc822(_)) if !valid_email(n) => {
+            return Match::Malformed(format!("email address {n:?} is not a mailbox"));
+        }
         (G::Rfc822(n), G::Rfc822(b)) => match email_in_subtree(n, b) {
             Some(v) => v,
             None => return Match::Malformed(format!("email address {n:?} cannot be compared")),
@@ -539,11 +549,23 @@ fn dns_in_subtree(name: &str, base: &str) -> Option<bool> {
     if !valid_dns(b, false) {
         return None;
     }
-    let n = name.strip_prefix("*.").map_or(name.as_str(), |_| name.as_str());
+    let n = name.as_str();
     if base.starts_with('.') {
         return Some(n.len() > b.len() && n.ends_with(b) && n.as_bytes()[n.len() - b.len() - 1] == b'.');
     }
     Some(n == b || (n.len() > b.len() && n.ends_with(b) && n.as_bytes()[n.len() - b.len() - 1] == b'.'))
+}
+
+/// Whether some name matched by the wildcard `*.suffix` lies in the subtree `base`.
+fn wildcard_reaches(wildcard: &str, base: &str) -> bool {
+    let suffix = wildcard[2..].to_ascii_lowercase();
+    let base = base.to_ascii_lowercase();
+    let base = base.strip_prefix('.').unwrap_or(&base);
+    // One label replaces the '*': the base is exactly one label above the suffix.
+    match base.split_once('.') {
+        Some((label, rest)) => !label.is_empty() && rest == suffix,
+        None => false,
+    }
 }
 
 /// Whether `s` is a syntactically valid DNS name (LDH labels); `allow_wildcard` admits a
@@ -561,6 +583,20 @@ pub fn valid_dns(s: &str, allow_wildcard: bool) -> bool {
             && !l.starts_with('-')
             && !l.ends_with('-')
     })
+}
+
+/// Whether `s` is a plausible RFC 5322 addr-spec: one `@`, a non-empty local part without
+/// spaces, and a valid domain.
+pub fn valid_email(s: &str) -> bool {
+    match s.rsplit_once('@') {
+        Some((local, host)) => {
+            !local.is_empty()
+                && !local.contains('@')
+                && !local.contains(char::is_whitespace)
+                && valid_dns(host, false)
+        }
+        None => false,
+    }
 }
 
 fn email_in_subtree(name: &str, base: &str) -> Option<bool> {

@@ -12,6 +12,7 @@ use crate::policy_tree::{PolicyError, PolicyState};
 use crate::report::{
     Check, CheckResult, Code, PathEntry, Report, RevocationEntry, Source, Status, Warning, WorkStats,
 };
+use crate::profile::{self, Profile, Role, Severity};
 use crate::{RevocationPolicy, ValidationOptions};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -333,15 +334,18 @@ impl<'a> Search<'a> {
             if path.iter().any(|n| same_identity(n.cert, cand.cert)) {
                 continue;
             }
+            let logical = path[1..].iter().chain(std::iter::once(&cand))
+                .filter(|n| n.anchor.is_none() && !n.cert.is_self_issued())
+                .count();
             if let Some(max) = self.opts.max_chain_depth
-                && depth + 1 > max
+                && logical > max
             {
                 self.record(Failure {
                     complete: false,
                     depth,
                     key_id_match,
                     code: Code::PathLengthExceeded,
-                    message: format!("the path would exceed the maximum chain depth of {max}"),
+                    message: format!("the path would hold more than {max} intermediate certificates"),
                     path: path.clone(),
                     checks: Vec::new(),
                 });
@@ -484,6 +488,23 @@ impl<'a> Search<'a> {
         } else {
             valid_until = valid_until.min(anchor.not_after());
         }
+        // Conformance rules of the profile in force, for every certificate of the path.
+        for (idx, node) in path.iter().enumerate() {
+            let role = if idx == 0 { Role::Leaf } else if idx == k { Role::Anchor } else { Role::Intermediate };
+            for viol in profile::check(node.cert, role) {
+                match profile::severity(opts.profile, &viol) {
+                    Severity::Fail => cx.fail("PROFILE", Some(idx), viol.source, viol.code,
+                        format!("{} ({} profile, rule {})", viol.message, opts.profile.name(), viol.rule)),
+                    Severity::Warn => {
+                        cx.warn("PROFILE", Some(idx), viol.source, Code::ProfileDeviation,
+                            format!("{} (rule {})", viol.message, viol.rule));
+                        warnings.push(Warning { code: Code::ProfileDeviation, cert_index: Some(idx),
+                            message: format!("{} ({})", viol.message, viol.source) });
+                    }
+                    Severity::Ignore => {}
+                }
+            }
+        }
         let mut policy = PolicyState::new(n, &opts.policy, opts.budget.policy_work);
         let mut policy_failed = false;
         let mut dsa_params: Option<&[u8]> = match algorithms::dsa_parameters(anchor.spki_algorithm()) {
@@ -570,7 +591,8 @@ impl<'a> Search<'a> {
                     combined = names.san.iter().cloned().chain(extra_dns).collect();
                     ConstrainedNames { subject: names.subject, san: &combined }
                 };
-                match names::check_names(&names, &permitted, &excluded, &mut name_budget) {
+                let strict = opts.profile == Profile::WebPki;
+                match names::check_names(&names, &permitted, &excluded, strict, &mut name_budget) {
                     _ if name_budget == 0 => {
                         cx.fail("NAME_CONSTRAINTS", Some(idx), "RFC 5280 §6.1.3 (b), (c)", Code::PathBuildingBudgetExceeded,
                             "too many name-constraint comparisons".into());

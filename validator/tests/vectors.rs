@@ -1,0 +1,115 @@
+//! Every generated test vector under `testvectors/chains/` gives the status and code its
+//! `expected.json` states.
+
+use huren_validator::{
+    AnchorSet, Certificate, Crl, KeyUsageBit, Oid, PolicyInputs, RevocationPolicy, ServerName,
+    SignatureMemo, ValidationOptions, pem, validate,
+};
+use serde::Deserialize;
+use std::path::Path;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Expected {
+    time: String,
+    key_usage: Vec<String>,
+    eku: Vec<String>,
+    policies: Vec<String>,
+    require_explicit_policy: bool,
+    inhibit_policy_mapping: bool,
+    inhibit_any_policy: bool,
+    revocation: String,
+    dns_name: Option<String>,
+    ip: Option<String>,
+    expected: Outcome,
+}
+
+#[derive(Deserialize)]
+struct Outcome {
+    status: String,
+    code: String,
+}
+
+fn read_certs(p: &Path) -> Vec<Certificate> {
+    if !p.exists() {
+        return Vec::new();
+    }
+    pem::decode_all(&std::fs::read(p).unwrap(), pem::CERTIFICATE_LABELS)
+        .unwrap()
+        .iter()
+        .map(|d| Certificate::from_der(d).unwrap())
+        .collect()
+}
+
+fn parse_time(s: &str) -> i64 {
+    let n = |r: std::ops::Range<usize>| s[r].parse::<i64>().unwrap();
+    huren_validator::der::days_from_civil(n(0..4), n(5..7) as u32, n(8..10) as u32) * 86400
+        + n(11..13) * 3600
+        + n(14..16) * 60
+        + n(17..19)
+}
+
+#[test]
+fn generated_vectors_give_their_expected_results() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testvectors/chains");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("expected.json").exists())
+        .collect();
+    cases.sort_by_key(|e| e.path());
+    assert!(cases.len() >= 40, "expected the generated vectors in {}", dir.display());
+    let memo = SignatureMemo::default();
+    let mut wrong = Vec::new();
+    for case in &cases {
+        let p = case.path();
+        let exp: Expected =
+            serde_json::from_slice(&std::fs::read(p.join("expected.json")).unwrap()).unwrap();
+        let leaf = read_certs(&p.join("leaf.pem")).remove(0);
+        let intermediates = read_certs(&p.join("intermediates.pem"));
+        let mut anchors = AnchorSet::new();
+        for a in read_certs(&p.join("anchors.pem")) {
+            anchors.add_certificate(a);
+        }
+        let crls: Vec<Crl> = if p.join("crls.pem").exists() {
+            pem::decode_all(&std::fs::read(p.join("crls.pem")).unwrap(), pem::CRL_LABELS)
+                .unwrap()
+                .iter()
+                .map(|d| Crl::from_der(d).unwrap())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut o = ValidationOptions::at(parse_time(&exp.time));
+        o.key_usage = exp.key_usage.iter().map(|k| KeyUsageBit::from_name(k).unwrap()).collect();
+        o.extended_key_usage = exp.eku.iter().map(|e| Oid::parse(e).unwrap()).collect();
+        o.policy = PolicyInputs {
+            initial_policy_set: exp.policies.iter().map(|e| Oid::parse(e).unwrap()).collect(),
+            require_explicit_policy: exp.require_explicit_policy,
+            inhibit_policy_mapping: exp.inhibit_policy_mapping,
+            inhibit_any_policy: exp.inhibit_any_policy,
+        };
+        o.revocation = match exp.revocation.as_str() {
+            "require" => RevocationPolicy::Require,
+            "prefer" => RevocationPolicy::Prefer,
+            _ => RevocationPolicy::Off,
+        };
+        o.server_name = exp
+            .dns_name
+            .map(ServerName::Dns)
+            .or_else(|| exp.ip.map(|i| ServerName::Ip(i.parse().unwrap())));
+        let r = validate(&leaf, &intermediates, &anchors, &crls, &o, &memo);
+        if r.status.as_str() != exp.expected.status || r.code.as_str() != exp.expected.code {
+            wrong.push(format!(
+                "{}: expected {} {}, got {} {} ({})",
+                p.file_name().unwrap().to_string_lossy(),
+                exp.expected.status,
+                exp.expected.code,
+                r.status,
+                r.code,
+                r.message
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{} vectors disagree:\n{}", wrong.len(), wrong.join("\n"));
+}
