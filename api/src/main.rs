@@ -1,1 +1,6 @@
-fn main() {}
+//! The `huren` command.
+#![forbid(unsafe_code)]
+
+fn main() {
+    std::process::exit(huren::cli::run(std::env::args_os()));
+}

@@ -1,0 +1,43 @@
+//! Command-line parsing and dispatch. Exit codes: 0 VALID, 1 INVALID, 2 INDETERMINATE,
+//! 64 bad usage or unreadable input (EX_USAGE of sysexits.h).
+
+mod validate;
+
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+
+/// Exit code for bad usage or unreadable input.
+pub const EXIT_USAGE: i32 = 64;
+
+/// huren: certificate-chain validation under trust lists (RFC 5280, SM2, policies).
+#[derive(Parser, Debug)]
+#[command(name = "huren", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Validate a certificate chain and explain the result.
+    Validate(validate::ValidateArgs),
+}
+
+/// Runs the CLI with `args` (program name first) and returns the process exit code.
+pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let code = match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => 0,
+                _ => EXIT_USAGE,
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Validate(args) => validate::run(args),
+    }
+}

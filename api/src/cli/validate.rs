@@ -1,0 +1,243 @@
+//! `huren validate`.
+
+use super::EXIT_USAGE;
+use crate::render;
+use clap::{Args, ValueEnum};
+use huren_validator::{
+    AnchorSet, Certificate, Crl, KeyUsageBit, Oid, PolicyInputs, Profile, RevocationPolicy,
+    ServerName, SignatureMemo, Status, ValidationOptions, pem, validate,
+};
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    Json,
+    Text,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Revocation {
+    Require,
+    Prefer,
+    Off,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ProfileArg {
+    Rfc5280,
+    Webpki,
+}
+
+/// Arguments of `huren validate`.
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    /// The certificate to validate (PEM or DER). Further certificates in the same PEM file
+    /// are used as intermediates.
+    cert: PathBuf,
+    /// A file of untrusted intermediate certificates (PEM with one or more, or DER).
+    #[arg(long = "intermediate", value_name = "FILE")]
+    intermediates: Vec<PathBuf>,
+    /// A file of trust-anchor certificates (PEM with one or more, or DER).
+    #[arg(long = "anchor", value_name = "FILE", required = true)]
+    anchors: Vec<PathBuf>,
+    /// A file of CRLs (PEM with one or more, or DER) used as revocation evidence.
+    #[arg(long = "crl", value_name = "FILE")]
+    crls: Vec<PathBuf>,
+    /// The validation time (RFC 3339); default now.
+    #[arg(long, value_name = "RFC3339")]
+    time: Option<String>,
+    /// What to do about revocation.
+    #[arg(long, value_enum, default_value = "off")]
+    revocation: Revocation,
+    /// An acceptable certificate policy (user-initial-policy-set); default anyPolicy.
+    #[arg(long = "policy", value_name = "OID")]
+    policies: Vec<String>,
+    /// initial-explicit-policy: the path must be valid for a policy.
+    #[arg(long)]
+    require_explicit_policy: bool,
+    /// initial-policy-mapping-inhibit.
+    #[arg(long)]
+    inhibit_policy_mapping: bool,
+    /// initial-any-policy-inhibit.
+    #[arg(long)]
+    inhibit_any_policy: bool,
+    /// A key usage the end-entity certificate must allow (digitalSignature,
+    /// nonRepudiation, keyEncipherment, dataEncipherment, keyAgreement, …).
+    #[arg(long = "key-usage", value_name = "NAME")]
+    key_usages: Vec<String>,
+    /// An extended key usage the end-entity certificate must allow (OID, or serverAuth,
+    /// clientAuth, codeSigning, emailProtection, timeStamping, OCSPSigning).
+    #[arg(long = "eku", value_name = "OID")]
+    ekus: Vec<String>,
+    /// The expected server DNS name.
+    #[arg(long, value_name = "NAME", conflicts_with = "ip")]
+    dns_name: Option<String>,
+    /// The expected server IP address.
+    #[arg(long, value_name = "ADDR")]
+    ip: Option<String>,
+    /// The most intermediate CA certificates a path may hold (self-issued ones not counted).
+    #[arg(long, value_name = "N")]
+    max_chain_depth: Option<usize>,
+    /// The certificate profile whose conformance rules apply.
+    #[arg(long, value_enum, default_value = "rfc5280")]
+    profile: ProfileArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+/// A usage or input problem: printed as one line naming the file and what is wrong.
+struct UsageError(String);
+
+fn read(path: &Path, what: &str) -> Result<Vec<u8>, UsageError> {
+    std::fs::read(path).map_err(|e| UsageError(format!("cannot read {what} file {}: {e}", path.display())))
+}
+
+fn load_certs(path: &Path, what: &str) -> Result<Vec<Certificate>, UsageError> {
+    let bytes = read(path, what)?;
+    let ders = pem::decode_all(&bytes, pem::CERTIFICATE_LABELS)
+        .map_err(|e| UsageError(format!("{what} file {}: {e}", path.display())))?;
+    if ders.is_empty() {
+        return Err(UsageError(format!("{what} file {}: no certificate in it", path.display())));
+    }
+    ders.iter()
+        .enumerate()
+        .map(|(i, d)| {
+            Certificate::from_der(d).map_err(|e| {
+                UsageError(format!("{what} file {}: certificate {} is malformed: {e}", path.display(), i + 1))
+            })
+        })
+        .collect()
+}
+
+fn load_crls(path: &Path) -> Result<Vec<Crl>, UsageError> {
+    let bytes = read(path, "CRL")?;
+    let ders = pem::decode_all(&bytes, pem::CRL_LABELS)
+        .map_err(|e| UsageError(format!("CRL file {}: {e}", path.display())))?;
+    if ders.is_empty() {
+        return Err(UsageError(format!("CRL file {}: no CRL in it", path.display())));
+    }
+    ders.iter()
+        .enumerate()
+        .map(|(i, d)| {
+            Crl::from_der(d).map_err(|e| UsageError(format!("CRL file {}: CRL {} is malformed: {e}", path.display(), i + 1)))
+        })
+        .collect()
+}
+
+/// Parses an RFC 3339 time into Unix seconds.
+pub fn parse_time(s: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
+}
+
+fn eku_oid(s: &str) -> Option<Oid> {
+    let dotted = match s {
+        "serverAuth" => "1.3.6.1.5.5.7.3.1",
+        "clientAuth" => "1.3.6.1.5.5.7.3.2",
+        "codeSigning" => "1.3.6.1.5.5.7.3.3",
+        "emailProtection" => "1.3.6.1.5.5.7.3.4",
+        "timeStamping" => "1.3.6.1.5.5.7.3.8",
+        "OCSPSigning" => "1.3.6.1.5.5.7.3.9",
+        other => other,
+    };
+    Oid::parse(dotted)
+}
+
+fn options(args: &ValidateArgs) -> Result<ValidationOptions, UsageError> {
+    let time = match &args.time {
+        Some(t) => parse_time(t).ok_or_else(|| UsageError(format!("--time {t:?} is not an RFC 3339 time")))?,
+        None => time::OffsetDateTime::now_utc().unix_timestamp(),
+    };
+    let mut o = ValidationOptions::at(time);
+    o.revocation = match args.revocation {
+        Revocation::Require => RevocationPolicy::Require,
+        Revocation::Prefer => RevocationPolicy::Prefer,
+        Revocation::Off => RevocationPolicy::Off,
+    };
+    o.policy = PolicyInputs {
+        initial_policy_set: args
+            .policies
+            .iter()
+            .map(|p| Oid::parse(p).ok_or_else(|| UsageError(format!("--policy {p:?} is not an OID"))))
+            .collect::<Result<_, _>>()?,
+        require_explicit_policy: args.require_explicit_policy,
+        inhibit_policy_mapping: args.inhibit_policy_mapping,
+        inhibit_any_policy: args.inhibit_any_policy,
+    };
+    o.key_usage = args
+        .key_usages
+        .iter()
+        .map(|k| KeyUsageBit::from_name(k).ok_or_else(|| UsageError(format!("--key-usage {k:?} is not a key usage name"))))
+        .collect::<Result<_, _>>()?;
+    o.extended_key_usage = args
+        .ekus
+        .iter()
+        .map(|e| eku_oid(e).ok_or_else(|| UsageError(format!("--eku {e:?} is not an OID or a known purpose"))))
+        .collect::<Result<_, _>>()?;
+    if let Some(d) = &args.dns_name {
+        if !huren_validator::names::valid_dns(d, false) {
+            return Err(UsageError(format!("--dns-name {d:?} is not a DNS name")));
+        }
+        o.server_name = Some(ServerName::Dns(d.clone()));
+    }
+    if let Some(ip) = &args.ip {
+        let addr: IpAddr = ip.parse().map_err(|_| UsageError(format!("--ip {ip:?} is not an IP address")))?;
+        o.server_name = Some(ServerName::Ip(addr));
+    }
+    o.max_chain_depth = args.max_chain_depth;
+    o.profile = match args.profile {
+        ProfileArg::Rfc5280 => Profile::Rfc5280,
+        ProfileArg::Webpki => Profile::WebPki,
+    };
+    Ok(o)
+}
+
+/// Runs `huren validate`; returns the exit code.
+pub fn run(args: ValidateArgs) -> i32 {
+    match run_inner(&args) {
+        Ok(code) => code,
+        Err(UsageError(msg)) => {
+            eprintln!("huren validate: {msg}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn run_inner(args: &ValidateArgs) -> Result<i32, UsageError> {
+    let opts = options(args)?;
+    let mut target_file = load_certs(&args.cert, "certificate")?;
+    let target = target_file.remove(0);
+    let mut intermediates = target_file;
+    for p in &args.intermediates {
+        intermediates.extend(load_certs(p, "intermediate")?);
+    }
+    let mut anchors = AnchorSet::new();
+    for p in &args.anchors {
+        for c in load_certs(p, "anchor")? {
+            anchors.add_certificate(c);
+        }
+    }
+    let mut crls = Vec::new();
+    for p in &args.crls {
+        crls.extend(load_crls(p)?);
+    }
+    let memo = SignatureMemo::new(256);
+    let report = validate(&target, &intermediates, &anchors, &crls, &opts, &memo);
+    let out = match args.format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&render::report_json(&report)).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        Format::Text => render::report_text(&report),
+    };
+    print!("{out}");
+    Ok(match report.status {
+        Status::Valid => 0,
+        Status::Invalid => 1,
+        Status::Indeterminate => 2,
+    })
+}
