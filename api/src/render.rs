@@ -68,23 +68,50 @@ pub fn report_text(r: &Report) -> String {
     if !r.path.is_empty() {
         let _ = writeln!(s, "path:");
         for p in &r.path {
-            let _ = writeln!(s, "  [{}] {} ({}; serial {}; {} .. {}; sha256 {})", p.index, p.subject, p.source.as_str(),
-                p.serial, fmt_time(p.not_before), fmt_time(p.not_after), &p.sha256[..16]);
+            let _ = writeln!(
+                s,
+                "  [{}] {} ({}; serial {}; {} .. {}; sha256 {})",
+                p.index,
+                p.subject,
+                p.source.as_str(),
+                p.serial,
+                fmt_time(p.not_before),
+                fmt_time(p.not_after),
+                &p.sha256[..16]
+            );
         }
     }
     if !r.checks.is_empty() {
         let _ = writeln!(s, "checks:");
         for c in &r.checks {
-            let at = c.cert_index.map_or("path".to_string(), |i| format!("[{i}]"));
-            let _ = writeln!(s, "  {:<7} {:<18} {:<5} {} ({})", c.result.as_str(), c.id, at, c.message, c.rule);
+            let at = c
+                .cert_index
+                .map_or("path".to_string(), |i| format!("[{i}]"));
+            let _ = writeln!(
+                s,
+                "  {:<7} {:<18} {:<5} {} ({})",
+                c.result.as_str(),
+                c.id,
+                at,
+                c.message,
+                c.rule
+            );
         }
     }
     for w in &r.warnings {
         let _ = writeln!(s, "warning {}: {}", w.code, w.message);
     }
     for e in &r.revocation {
-        let _ = writeln!(s, "revocation [{}]: {} from {}{}", e.cert_index, e.outcome, e.source,
-            e.detail.as_ref().map_or(String::new(), |d| format!(" ({d})")));
+        let _ = writeln!(
+            s,
+            "revocation [{}]: {} from {}{}",
+            e.cert_index,
+            e.outcome,
+            e.source,
+            e.detail
+                .as_ref()
+                .map_or(String::new(), |d| format!(" ({d})"))
+        );
     }
     s
 }

@@ -83,7 +83,8 @@ impl AnchorSet {
 
     /// Whether a certificate with this subject and key is an anchor.
     pub fn contains(&self, cert: &Certificate) -> bool {
-        self.by_subject(cert.subject()).any(|a| a.cert.spki() == cert.spki())
+        self.by_subject(cert.subject())
+            .any(|a| a.cert.spki() == cert.spki())
     }
 
     /// Every anchor.

@@ -215,12 +215,18 @@ pub struct RawExtension {
 impl Extensions {
     /// Whether the extension `oid` is present, and if so whether it is critical.
     pub fn criticality(&self, oid: &[u8]) -> Option<bool> {
-        self.raw.iter().find(|e| e.oid.as_bytes() == oid).map(|e| e.critical)
+        self.raw
+            .iter()
+            .find(|e| e.oid.as_bytes() == oid)
+            .map(|e| e.critical)
     }
 
     /// The value of extension `oid`, if present.
     pub fn raw_value(&self, oid: &[u8]) -> Option<&[u8]> {
-        self.raw.iter().find(|e| e.oid.as_bytes() == oid).map(|e| &*e.value)
+        self.raw
+            .iter()
+            .find(|e| e.oid.as_bytes() == oid)
+            .map(|e| &*e.value)
     }
 }
 
@@ -254,17 +260,28 @@ impl Certificate {
             start..start + s.len()
         };
         let mut outer = Reader::new(&der);
-        let cert = outer.expect(tag::SEQUENCE).map_err(|e| bad("Certificate", e))?;
+        let cert = outer
+            .expect(tag::SEQUENCE)
+            .map_err(|e| bad("Certificate", e))?;
         outer.finish().map_err(|e| bad("Certificate", e))?;
         let mut c = Reader::new(cert.value);
-        let tbs = c.expect(tag::SEQUENCE).map_err(|e| bad("tbsCertificate", e))?;
-        let sig_alg = c.expect(tag::SEQUENCE).map_err(|e| bad("signatureAlgorithm", e))?;
-        let sig = c.expect(tag::BIT_STRING).map_err(|e| bad("signatureValue", e))?;
+        let tbs = c
+            .expect(tag::SEQUENCE)
+            .map_err(|e| bad("tbsCertificate", e))?;
+        let sig_alg = c
+            .expect(tag::SEQUENCE)
+            .map_err(|e| bad("signatureAlgorithm", e))?;
+        let sig = c
+            .expect(tag::BIT_STRING)
+            .map_err(|e| bad("signatureValue", e))?;
         c.finish().map_err(|e| bad("Certificate", e))?;
         let sig_bits = der::octet_aligned_bits(sig.value).map_err(|e| bad("signatureValue", e))?;
 
         let mut t = Reader::new(tbs.value);
-        let version = match t.optional(tag::context_constructed(0)).map_err(|e| bad("version", e))? {
+        let version = match t
+            .optional(tag::context_constructed(0))
+            .map_err(|e| bad("version", e))?
+        {
             Some(v) => {
                 let n = der::single(v.value, tag::INTEGER)
                     .and_then(der::small_uint_value)
@@ -299,23 +316,39 @@ impl Certificate {
         check_time_encoding(&na, not_after, "notAfter")?;
         let subject_tlv = t.expect(tag::SEQUENCE).map_err(|e| bad("subject", e))?;
         let subject = Name::from_der(subject_tlv.full).map_err(|e| bad("subject", e))?;
-        let spki = t.expect(tag::SEQUENCE).map_err(|e| bad("subjectPublicKeyInfo", e))?;
+        let spki = t
+            .expect(tag::SEQUENCE)
+            .map_err(|e| bad("subjectPublicKeyInfo", e))?;
         let mut sr = Reader::new(spki.value);
-        let spki_alg = sr.expect(tag::SEQUENCE).map_err(|e| bad("subjectPublicKeyInfo.algorithm", e))?;
-        let key = sr.expect(tag::BIT_STRING).map_err(|e| bad("subjectPublicKey", e))?;
+        let spki_alg = sr
+            .expect(tag::SEQUENCE)
+            .map_err(|e| bad("subjectPublicKeyInfo.algorithm", e))?;
+        let key = sr
+            .expect(tag::BIT_STRING)
+            .map_err(|e| bad("subjectPublicKey", e))?;
         sr.finish().map_err(|e| bad("subjectPublicKeyInfo", e))?;
-        let key_bits = der::octet_aligned_bits(key.value).map_err(|e| bad("subjectPublicKey", e))?;
+        let key_bits =
+            der::octet_aligned_bits(key.value).map_err(|e| bad("subjectPublicKey", e))?;
         let mut alg_reader = Reader::new(spki_alg.value);
-        alg_reader.oid().map_err(|e| bad("subjectPublicKeyInfo.algorithm", e))?;
+        alg_reader
+            .oid()
+            .map_err(|e| bad("subjectPublicKeyInfo.algorithm", e))?;
 
         // issuerUniqueID [1], subjectUniqueID [2]: allowed in v2/v3, ignored.
         for (n, name) in [(1u8, "issuerUniqueID"), (2, "subjectUniqueID")] {
-            if t.optional(tag::context(n)).map_err(|e| bad(name, e))?.is_some() && version == 0 {
+            if t.optional(tag::context(n))
+                .map_err(|e| bad(name, e))?
+                .is_some()
+                && version == 0
+            {
                 return Err(err(format!("{name} present in a v1 certificate")));
             }
         }
         let mut ext = Extensions::default();
-        if let Some(exts) = t.optional(tag::context_constructed(3)).map_err(|e| bad("extensions", e))? {
+        if let Some(exts) = t
+            .optional(tag::context_constructed(3))
+            .map_err(|e| bad("extensions", e))?
+        {
             if version != 2 {
                 return Err(err("extensions present in a certificate that is not v3"));
             }
@@ -441,7 +474,10 @@ fn parse_extensions(contents: &[u8]) -> Result<Extensions, CertError> {
     while !r.is_empty() {
         let mut e = r.sequence().map_err(|e| bad("extension", e))?;
         let id = e.oid().map_err(|e| bad("extension id", e))?;
-        let critical = match e.optional(tag::BOOLEAN).map_err(|e| bad("extension critical", e))? {
+        let critical = match e
+            .optional(tag::BOOLEAN)
+            .map_err(|e| bad("extension critical", e))?
+        {
             Some(b) => {
                 let v = der::boolean_value(b.value).map_err(|e| bad("extension critical", e))?;
                 if !v {
@@ -455,7 +491,10 @@ fn parse_extensions(contents: &[u8]) -> Result<Extensions, CertError> {
             }
             None => false,
         };
-        let value = e.expect(tag::OCTET_STRING).map_err(|e| bad("extension value", e))?.value;
+        let value = e
+            .expect(tag::OCTET_STRING)
+            .map_err(|e| bad("extension value", e))?
+            .value;
         e.finish().map_err(|e| bad("extension", e))?;
         if ext.raw.iter().any(|p| p.oid.as_bytes() == id) {
             // RFC 5280 §4.2: "A certificate MUST NOT include more than one instance of a
@@ -476,7 +515,9 @@ fn parse_extensions(contents: &[u8]) -> Result<Extensions, CertError> {
                     Some(b) => {
                         let v = der::boolean_value(b.value).map_err(wrap)?;
                         if !v {
-                            return Err(err("basicConstraints: cA FALSE must be encoded by omission"));
+                            return Err(err(
+                                "basicConstraints: cA FALSE must be encoded by omission",
+                            ));
                         }
                         true
                     }
@@ -595,7 +636,8 @@ fn parse_extensions(contents: &[u8]) -> Result<Extensions, CertError> {
                 ext.subject_alt_name_critical = critical;
             }
             oid::SUBJECT_KEY_ID => {
-                ext.subject_key_id = Some(der::single(value, tag::OCTET_STRING).map_err(wrap)?.into());
+                ext.subject_key_id =
+                    Some(der::single(value, tag::OCTET_STRING).map_err(wrap)?.into());
             }
             oid::AUTHORITY_KEY_ID => {
                 let mut s = Reader::new(der::single(value, tag::SEQUENCE).map_err(wrap)?);

@@ -10,7 +10,7 @@ use crate::cert::{self, DistributionPoint, KeyUsageBit};
 use crate::der::{self, DerError, Reader, tag};
 use crate::names::{GeneralName, Name};
 use crate::oid::{self, Oid};
-use crate::{Certificate, CertError};
+use crate::{CertError, Certificate};
 
 /// ReasonFlags covering every reason (bits 1–8; bit 0 `unused`).
 pub const ALL_REASONS: u16 = 0x1FE;
@@ -80,12 +80,18 @@ impl Crl {
             start..start + s.len()
         };
         let mut outer = Reader::new(&der);
-        let list = outer.expect(tag::SEQUENCE).map_err(|e| bad("CertificateList", e))?;
+        let list = outer
+            .expect(tag::SEQUENCE)
+            .map_err(|e| bad("CertificateList", e))?;
         outer.finish().map_err(|e| bad("CertificateList", e))?;
         let mut c = Reader::new(list.value);
         let tbs = c.expect(tag::SEQUENCE).map_err(|e| bad("tbsCertList", e))?;
-        let alg = c.expect(tag::SEQUENCE).map_err(|e| bad("signatureAlgorithm", e))?;
-        let sig = c.expect(tag::BIT_STRING).map_err(|e| bad("signatureValue", e))?;
+        let alg = c
+            .expect(tag::SEQUENCE)
+            .map_err(|e| bad("signatureAlgorithm", e))?;
+        let sig = c
+            .expect(tag::BIT_STRING)
+            .map_err(|e| bad("signatureValue", e))?;
         c.finish().map_err(|e| bad("CertificateList", e))?;
         let sig = der::octet_aligned_bits(sig.value).map_err(|e| bad("signatureValue", e))?;
 
@@ -102,7 +108,8 @@ impl Crl {
         let inner = t.expect(tag::SEQUENCE).map_err(|e| bad("signature", e))?;
         if inner.full != alg.full {
             return Err(CertError {
-                reason: "CRL signature algorithm in tbsCertList differs from signatureAlgorithm".into(),
+                reason: "CRL signature algorithm in tbsCertList differs from signatureAlgorithm"
+                    .into(),
             });
         }
         let issuer_tlv = t.expect(tag::SEQUENCE).map_err(|e| bad("issuer", e))?;
@@ -117,33 +124,51 @@ impl Crl {
             _ => None,
         };
         let mut entries = Vec::new();
-        if let Some(revoked) = t.optional(tag::SEQUENCE).map_err(|e| bad("revokedCertificates", e))? {
+        if let Some(revoked) = t
+            .optional(tag::SEQUENCE)
+            .map_err(|e| bad("revokedCertificates", e))?
+        {
             let mut r = Reader::new(revoked.value);
             let mut current_issuer: Option<Vec<GeneralName>> = None;
             while !r.is_empty() {
                 let mut e = r.sequence().map_err(|e| bad("revoked entry", e))?;
-                let serial = e.expect(tag::INTEGER).map_err(|e| bad("userCertificate", e))?;
+                let serial = e
+                    .expect(tag::INTEGER)
+                    .map_err(|e| bad("userCertificate", e))?;
                 let date = der::time_value(&e.read().map_err(|e| bad("revocationDate", e))?)
                     .map_err(|e| bad("revocationDate", e))?;
                 let mut reason = None;
-                if let Some(exts) = e.optional(tag::SEQUENCE).map_err(|e| bad("crlEntryExtensions", e))? {
+                if let Some(exts) = e
+                    .optional(tag::SEQUENCE)
+                    .map_err(|e| bad("crlEntryExtensions", e))?
+                {
                     let mut x = Reader::new(exts.value);
                     while !x.is_empty() {
                         let (id, critical, value) = read_extension(&mut x)?;
                         match id {
                             oid::REASON_CODE => {
-                                let v = der::single(value, tag::ENUMERATED).map_err(|e| bad("reasonCode", e))?;
-                                reason = Some(der::small_uint_value(v).map_err(|e| bad("reasonCode", e))? as u8);
+                                let v = der::single(value, tag::ENUMERATED)
+                                    .map_err(|e| bad("reasonCode", e))?;
+                                reason = Some(
+                                    der::small_uint_value(v).map_err(|e| bad("reasonCode", e))?
+                                        as u8,
+                                );
                             }
                             oid::CERTIFICATE_ISSUER => {
-                                let s = der::single(value, tag::SEQUENCE).map_err(|e| bad("certificateIssuer", e))?;
-                                current_issuer =
-                                    Some(GeneralName::parse_sequence(s).map_err(|e| bad("certificateIssuer", e))?);
+                                let s = der::single(value, tag::SEQUENCE)
+                                    .map_err(|e| bad("certificateIssuer", e))?;
+                                current_issuer = Some(
+                                    GeneralName::parse_sequence(s)
+                                        .map_err(|e| bad("certificateIssuer", e))?,
+                                );
                             }
                             oid::INVALIDITY_DATE => {}
                             _ if critical => {
                                 return Err(CertError {
-                                    reason: format!("CRL entry has an unknown critical extension {}", oid::dotted(id)),
+                                    reason: format!(
+                                        "CRL entry has an unknown critical extension {}",
+                                        oid::dotted(id)
+                                    ),
                                 });
                             }
                             _ => {}
@@ -175,28 +200,46 @@ impl Crl {
             unhandled_critical: Vec::new(),
             der: Box::default(),
         };
-        if let Some(exts) = t.optional(tag::context_constructed(0)).map_err(|e| bad("crlExtensions", e))? {
-            let seq = der::single(exts.value, tag::SEQUENCE).map_err(|e| bad("crlExtensions", e))?;
+        if let Some(exts) = t
+            .optional(tag::context_constructed(0))
+            .map_err(|e| bad("crlExtensions", e))?
+        {
+            let seq =
+                der::single(exts.value, tag::SEQUENCE).map_err(|e| bad("crlExtensions", e))?;
             let mut x = Reader::new(seq);
             while !x.is_empty() {
                 let (id, critical, value) = read_extension(&mut x)?;
                 match id {
                     oid::CRL_NUMBER => {
-                        crl.crl_number = Some(der::single(value, tag::INTEGER).map_err(|e| bad("cRLNumber", e))?.into());
+                        crl.crl_number = Some(
+                            der::single(value, tag::INTEGER)
+                                .map_err(|e| bad("cRLNumber", e))?
+                                .into(),
+                        );
                         crl.crl_number_critical = critical;
                     }
                     oid::DELTA_CRL_INDICATOR => {
-                        crl.delta_base =
-                            Some(der::single(value, tag::INTEGER).map_err(|e| bad("deltaCRLIndicator", e))?.into())
+                        crl.delta_base = Some(
+                            der::single(value, tag::INTEGER)
+                                .map_err(|e| bad("deltaCRLIndicator", e))?
+                                .into(),
+                        )
                     }
                     oid::AUTHORITY_KEY_ID => {
-                        let mut s = Reader::new(der::single(value, tag::SEQUENCE).map_err(|e| bad("authorityKeyIdentifier", e))?);
-                        if let Some(k) = s.optional(tag::context(0)).map_err(|e| bad("authorityKeyIdentifier", e))? {
+                        let mut s = Reader::new(
+                            der::single(value, tag::SEQUENCE)
+                                .map_err(|e| bad("authorityKeyIdentifier", e))?,
+                        );
+                        if let Some(k) = s
+                            .optional(tag::context(0))
+                            .map_err(|e| bad("authorityKeyIdentifier", e))?
+                        {
                             crl.authority_key_id = Some(k.value.into());
                         }
                     }
                     oid::ISSUING_DISTRIBUTION_POINT => {
-                        crl.idp = Some(parse_idp(value).map_err(|e| bad("issuingDistributionPoint", e))?);
+                        crl.idp =
+                            Some(parse_idp(value).map_err(|e| bad("issuingDistributionPoint", e))?);
                     }
                     _ if critical => crl.unhandled_critical.push(Oid::from_der_contents(id)),
                     _ => {}
@@ -241,11 +284,17 @@ impl Crl {
 fn read_extension<'a>(x: &mut Reader<'a>) -> Result<(&'a [u8], bool, &'a [u8]), CertError> {
     let mut e = x.sequence().map_err(|e| bad("extension", e))?;
     let id = e.oid().map_err(|e| bad("extension id", e))?;
-    let critical = match e.optional(tag::BOOLEAN).map_err(|e| bad("extension critical", e))? {
+    let critical = match e
+        .optional(tag::BOOLEAN)
+        .map_err(|e| bad("extension critical", e))?
+    {
         Some(b) => der::boolean_value(b.value).map_err(|e| bad("extension critical", e))?,
         None => false,
     };
-    let value = e.expect(tag::OCTET_STRING).map_err(|e| bad("extension value", e))?.value;
+    let value = e
+        .expect(tag::OCTET_STRING)
+        .map_err(|e| bad("extension value", e))?
+        .value;
     e.finish().map_err(|e| bad("extension", e))?;
     Ok((id, critical, value))
 }
@@ -358,11 +407,17 @@ pub fn status(
         }
         // RFC 5280 §5.2.3: conforming CRLs carry a non-critical cRLNumber.
         if crl.crl_number.is_none() {
-            problems.push(format!("the CRL of {} has no cRLNumber", crl.issuer.display()));
+            problems.push(format!(
+                "the CRL of {} has no cRLNumber",
+                crl.issuer.display()
+            ));
             continue;
         }
         if crl.crl_number_critical {
-            problems.push(format!("the CRL of {} marks cRLNumber critical", crl.issuer.display()));
+            problems.push(format!(
+                "the CRL of {} marks cRLNumber critical",
+                crl.issuer.display()
+            ));
             continue;
         }
         if let Some(c) = crl.unhandled_critical.first() {
@@ -401,7 +456,9 @@ pub fn status(
                     continue;
                 }
                 let entry_issuer_ok = match &e.certificate_issuer {
-                    Some(names) => names.iter().any(|n| matches!(n, GeneralName::Directory(d) if d == subject.issuer())),
+                    Some(names) => names
+                        .iter()
+                        .any(|n| matches!(n, GeneralName::Directory(d) if d == subject.issuer())),
                     None => direct,
                 };
                 if entry_issuer_ok {
@@ -437,10 +494,15 @@ pub fn status(
         return CrlStatus::Stale(s);
     }
     if reasons_covered != 0 {
-        return CrlStatus::Unavailable("the CRLs in scope do not cover every revocation reason".into());
+        return CrlStatus::Unavailable(
+            "the CRLs in scope do not cover every revocation reason".into(),
+        );
     }
     let why = if problems.is_empty() {
-        format!("no CRL in scope for a certificate issued by {}", subject.issuer().display())
+        format!(
+            "no CRL in scope for a certificate issued by {}",
+            subject.issuer().display()
+        )
     } else {
         problems.join("; ")
     };
@@ -456,7 +518,12 @@ fn int_le(a: &[u8], b: &[u8]) -> bool {
 
 /// §6.3.3 (b): whether `crl` is in scope for the certificate; returns the interim reasons
 /// mask it can cover.
-fn scope(subject: &Certificate, subject_is_ca: bool, dps: &[DistributionPoint], crl: &Crl) -> Option<u16> {
+fn scope(
+    subject: &Certificate,
+    subject_is_ca: bool,
+    dps: &[DistributionPoint],
+    crl: &Crl,
+) -> Option<u16> {
     let idp = crl.idp.clone().unwrap_or_default();
     if idp.only_attribute || (idp.only_user && subject_is_ca) || (idp.only_ca && !subject_is_ca) {
         return None;
@@ -467,7 +534,9 @@ fn scope(subject: &Certificate, subject_is_ca: bool, dps: &[DistributionPoint], 
     if direct {
         // (b)(2)(i): if the IDP names a point, one of the certificate's DPs must match it.
         if let Some(idp_dp) = &idp.distribution_point {
-            let matched = dps.iter().any(|dp| dp.crl_issuer.is_none() && dp_names_match(dp, idp_dp, crl));
+            let matched = dps
+                .iter()
+                .any(|dp| dp.crl_issuer.is_none() && dp_names_match(dp, idp_dp, crl));
             if !matched {
                 return None;
             }
@@ -476,7 +545,14 @@ fn scope(subject: &Certificate, subject_is_ca: bool, dps: &[DistributionPoint], 
             .iter()
             .filter(|dp| dp.crl_issuer.is_none())
             .map(|dp| dp.reasons.unwrap_or(ALL_REASONS))
-            .fold(if dps.iter().any(|d| d.crl_issuer.is_none()) { 0 } else { ALL_REASONS }, |a, b| a | b);
+            .fold(
+                if dps.iter().any(|d| d.crl_issuer.is_none()) {
+                    0
+                } else {
+                    ALL_REASONS
+                },
+                |a, b| a | b,
+            );
         return Some(idp_reasons & dp_reasons & ALL_REASONS);
     }
     // Indirect: the CRL says so, and a DP of the certificate names the CRL issuer.
@@ -484,9 +560,11 @@ fn scope(subject: &Certificate, subject_is_ca: bool, dps: &[DistributionPoint], 
         return None;
     }
     let dp = dps.iter().find(|dp| {
-        dp.crl_issuer
-            .as_ref()
-            .is_some_and(|names| names.iter().any(|n| matches!(n, GeneralName::Directory(d) if *d == crl.issuer)))
+        dp.crl_issuer.as_ref().is_some_and(|names| {
+            names
+                .iter()
+                .any(|n| matches!(n, GeneralName::Directory(d) if *d == crl.issuer))
+        })
     })?;
     if let Some(idp_dp) = &idp.distribution_point
         && !dp_names_match(dp, idp_dp, crl)

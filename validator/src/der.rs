@@ -383,9 +383,18 @@ mod tests {
 
     #[test]
     fn lengths_must_be_minimal() {
-        assert_eq!(Reader::new(&[0x04, 0x81, 0x01, 0x00]).read().unwrap_err(), DerError::BadLength);
-        assert_eq!(Reader::new(&[0x04, 0x80]).read().unwrap_err(), DerError::BadLength);
-        assert_eq!(Reader::new(&[0x04, 0x02, 0x00]).read().unwrap_err(), DerError::Truncated);
+        assert_eq!(
+            Reader::new(&[0x04, 0x81, 0x01, 0x00]).read().unwrap_err(),
+            DerError::BadLength
+        );
+        assert_eq!(
+            Reader::new(&[0x04, 0x80]).read().unwrap_err(),
+            DerError::BadLength
+        );
+        assert_eq!(
+            Reader::new(&[0x04, 0x02, 0x00]).read().unwrap_err(),
+            DerError::Truncated
+        );
         let t = Reader::new(&[0x04, 0x01, 0x07]).read().unwrap();
         assert_eq!(t.value, &[7]);
     }
@@ -401,13 +410,29 @@ mod tests {
 
     #[test]
     fn times() {
-        let utc = Tlv { tag: tag::UTC_TIME, value: b"700101000000Z", full: &[] };
+        let utc = Tlv {
+            tag: tag::UTC_TIME,
+            value: b"700101000000Z",
+            full: &[],
+        };
         assert_eq!(time_value(&utc).unwrap(), 0);
-        let gt = Tlv { tag: tag::GENERALIZED_TIME, value: b"20260601000000Z", full: &[] };
+        let gt = Tlv {
+            tag: tag::GENERALIZED_TIME,
+            value: b"20260601000000Z",
+            full: &[],
+        };
         assert_eq!(time_value(&gt).unwrap(), 1_780_272_000);
-        let bad = Tlv { tag: tag::UTC_TIME, value: b"700230000000Z", full: &[] };
+        let bad = Tlv {
+            tag: tag::UTC_TIME,
+            value: b"700230000000Z",
+            full: &[],
+        };
         assert!(time_value(&bad).is_err());
-        let frac = Tlv { tag: tag::GENERALIZED_TIME, value: b"20260601000000.5Z", full: &[] };
+        let frac = Tlv {
+            tag: tag::GENERALIZED_TIME,
+            value: b"20260601000000.5Z",
+            full: &[],
+        };
         assert!(time_value(&frac).is_err());
     }
 }

@@ -53,7 +53,8 @@ pub use path::{fmt_time, validate};
 pub use policy_tree::{PolicyInputs, PolicyOutcome};
 pub use profile::Profile;
 pub use report::{
-    Check, CheckResult, Code, PathEntry, Report, RevocationEntry, Source, Status, Warning, WorkStats,
+    Check, CheckResult, Code, PathEntry, Report, RevocationEntry, Source, Status, Warning,
+    WorkStats,
 };
 
 /// What to do about revocation (RFC 5280 §6.3).

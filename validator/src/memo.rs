@@ -114,7 +114,10 @@ mod tests {
         let m = SignatureMemo::new(2);
         let a = SignatureMemo::key(&[b"k", b"m", b"s"]);
         let b = SignatureMemo::key(&[b"k", b"ms", b""]);
-        assert_ne!(a, b, "length-prefixed parts cannot be shifted into each other");
+        assert_ne!(
+            a, b,
+            "length-prefixed parts cannot be shifted into each other"
+        );
         m.insert(a);
         m.insert(b);
         m.insert(SignatureMemo::key(&[b"c"]));

@@ -102,10 +102,7 @@ impl Name {
 
     /// Values of every attribute of type `oid` (contents octets).
     pub fn attributes<'a>(&'a self, oid: &'a [u8]) -> impl Iterator<Item = &'a Attribute> + 'a {
-        self.rdns
-            .iter()
-            .flatten()
-            .filter(move |a| &*a.oid == oid)
+        self.rdns.iter().flatten().filter(move |a| &*a.oid == oid)
     }
 
     /// Whether `self` lies within the subtree rooted at `base` (RFC 5280 §4.2.1.10: the
@@ -114,10 +111,7 @@ impl Name {
         if base.rdns.len() > self.rdns.len() {
             return false;
         }
-        base.rdns
-            .iter()
-            .zip(&self.rdns)
-            .all(|(b, s)| rdn_eq(b, s))
+        base.rdns.iter().zip(&self.rdns).all(|(b, s)| rdn_eq(b, s))
     }
 
     /// A readable one-line form (`CN=…, O=…, C=…`), most significant RDN last as in RFC 4514.
@@ -164,7 +158,11 @@ fn attr_eq(a: &Attribute, b: &Attribute) -> bool {
 fn is_string_tag(t: u8) -> bool {
     matches!(
         t,
-        tag::UTF8_STRING | tag::PRINTABLE_STRING | tag::IA5_STRING | tag::VISIBLE_STRING | tag::TELETEX_STRING
+        tag::UTF8_STRING
+            | tag::PRINTABLE_STRING
+            | tag::IA5_STRING
+            | tag::VISIBLE_STRING
+            | tag::TELETEX_STRING
     )
 }
 
@@ -173,8 +171,6 @@ fn is_string_tag(t: u8) -> bool {
 fn normalize_value(t: u8, v: &[u8], out: &mut Vec<u8>) {
     let text = if is_string_tag(t) {
         std::str::from_utf8(v).ok()
-    } else if t == tag::BMP_STRING {
-        None
     } else {
         None
     };
@@ -227,7 +223,10 @@ fn attr_label(oid: &[u8]) -> Option<&'static str> {
 
 fn display_value(t: u8, v: &[u8]) -> String {
     if t == tag::BMP_STRING && v.len() % 2 == 0 {
-        let units: Vec<u16> = v.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        let units: Vec<u16> = v
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
         return String::from_utf16_lossy(&units);
     }
     match std::str::from_utf8(v) {
@@ -375,7 +374,9 @@ fn parse_subtrees(contents: &[u8]) -> Result<Vec<GeneralSubtree>, DerError> {
             if m != 0 {
                 return Err(DerError::BadValue("GeneralSubtree minimum must be 0"));
             }
-            return Err(DerError::BadValue("GeneralSubtree minimum encoded with its default"));
+            return Err(DerError::BadValue(
+                "GeneralSubtree minimum encoded with its default",
+            ));
         }
         if st.optional(tag::context(1))?.is_some() {
             return Err(DerError::BadValue("GeneralSubtree maximum must be absent"));
@@ -385,12 +386,16 @@ fn parse_subtrees(contents: &[u8]) -> Result<Vec<GeneralSubtree>, DerError> {
             && b.len() != 8
             && b.len() != 32
         {
-            return Err(DerError::BadValue("iPAddress constraint must be address and mask"));
+            return Err(DerError::BadValue(
+                "iPAddress constraint must be address and mask",
+            ));
         }
         if let GeneralName::Ip(b) = &base
             && !valid_mask(&b[b.len() / 2..])
         {
-            return Err(DerError::BadValue("iPAddress constraint mask is not contiguous"));
+            return Err(DerError::BadValue(
+                "iPAddress constraint mask is not contiguous",
+            ));
         }
         out.push(GeneralSubtree { base });
     }
@@ -508,7 +513,9 @@ fn matches(name: &GeneralName, base: &GeneralName, strict: bool, excluding: bool
         }
         // A wildcard name stands for every name it could match: it is excluded when any of
         // them is (RFC 9525 wildcards under RFC 5280 constraints; CVE-2025-61727).
-        (G::Dns(n), G::Dns(b)) if excluding && n.starts_with("*.") && wildcard_reaches(n, b) => true,
+        (G::Dns(n), G::Dns(b)) if excluding && n.starts_with("*.") && wildcard_reaches(n, b) => {
+            true
+        }
         (G::Dns(n), G::Dns(b)) => match dns_in_subtree(n, b) {
             Some(v) => v,
             None => return Match::Malformed(format!("DNS name {n:?} cannot be compared")),
@@ -551,9 +558,14 @@ fn dns_in_subtree(name: &str, base: &str) -> Option<bool> {
     }
     let n = name.as_str();
     if base.starts_with('.') {
-        return Some(n.len() > b.len() && n.ends_with(b) && n.as_bytes()[n.len() - b.len() - 1] == b'.');
+        return Some(
+            n.len() > b.len() && n.ends_with(b) && n.as_bytes()[n.len() - b.len() - 1] == b'.',
+        );
     }
-    Some(n == b || (n.len() > b.len() && n.ends_with(b) && n.as_bytes()[n.len() - b.len() - 1] == b'.'))
+    Some(
+        n == b
+            || (n.len() > b.len() && n.ends_with(b) && n.as_bytes()[n.len() - b.len() - 1] == b'.'),
+    )
 }
 
 /// Whether some name matched by the wildcard `*.suffix` lies in the subtree `base`.
@@ -571,7 +583,11 @@ fn wildcard_reaches(wildcard: &str, base: &str) -> bool {
 /// Whether `s` is a syntactically valid DNS name (LDH labels); `allow_wildcard` admits a
 /// leading `*.` label.
 pub fn valid_dns(s: &str, allow_wildcard: bool) -> bool {
-    let s = if allow_wildcard { s.strip_prefix("*.").unwrap_or(s) } else { s };
+    let s = if allow_wildcard {
+        s.strip_prefix("*.").unwrap_or(s)
+    } else {
+        s
+    };
     let s = s.strip_suffix('.').unwrap_or(s);
     if s.is_empty() || s.len() > 253 {
         return false;
@@ -579,7 +595,8 @@ pub fn valid_dns(s: &str, allow_wildcard: bool) -> bool {
     s.split('.').all(|l| {
         !l.is_empty()
             && l.len() <= 63
-            && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+            && l.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
             && !l.starts_with('-')
             && !l.ends_with('-')
     })
@@ -684,13 +701,17 @@ pub fn server_name_matches(san: Option<&[GeneralName]>, expected: &ServerName) -
                 IpAddr::V4(v4) => v4.octets().to_vec(),
                 IpAddr::V6(v6) => v6.octets().to_vec(),
             };
-            san.iter().any(|n| matches!(n, GeneralName::Ip(b) if *b == want))
+            san.iter()
+                .any(|n| matches!(n, GeneralName::Ip(b) if *b == want))
         }
     }
 }
 
 fn dns_presented_matches(pattern: &str, host: &str) -> bool {
-    let pattern = pattern.strip_suffix('.').unwrap_or(pattern).to_ascii_lowercase();
+    let pattern = pattern
+        .strip_suffix('.')
+        .unwrap_or(pattern)
+        .to_ascii_lowercase();
     if !valid_dns(host, false) {
         return false;
     }
@@ -724,16 +745,34 @@ mod tests {
     #[test]
     fn email_constraints() {
         assert_eq!(email_in_subtree("a@example.com", "example.com"), Some(true));
-        assert_eq!(email_in_subtree("a@x.example.com", "example.com"), Some(false));
-        assert_eq!(email_in_subtree("a@x.example.com", ".example.com"), Some(true));
-        assert_eq!(email_in_subtree("a@example.com", "a@EXAMPLE.com"), Some(true));
-        assert_eq!(email_in_subtree("b@example.com", "a@example.com"), Some(false));
+        assert_eq!(
+            email_in_subtree("a@x.example.com", "example.com"),
+            Some(false)
+        );
+        assert_eq!(
+            email_in_subtree("a@x.example.com", ".example.com"),
+            Some(true)
+        );
+        assert_eq!(
+            email_in_subtree("a@example.com", "a@EXAMPLE.com"),
+            Some(true)
+        );
+        assert_eq!(
+            email_in_subtree("b@example.com", "a@example.com"),
+            Some(false)
+        );
     }
 
     #[test]
     fn ip_constraints() {
-        assert!(ip_in_subtree(&[192, 0, 2, 7], &[192, 0, 2, 0, 255, 255, 255, 0]));
-        assert!(!ip_in_subtree(&[198, 51, 100, 1], &[192, 0, 2, 0, 255, 255, 255, 0]));
+        assert!(ip_in_subtree(
+            &[192, 0, 2, 7],
+            &[192, 0, 2, 0, 255, 255, 255, 0]
+        ));
+        assert!(!ip_in_subtree(
+            &[198, 51, 100, 1],
+            &[192, 0, 2, 0, 255, 255, 255, 0]
+        ));
         assert!(valid_mask(&[255, 255, 255, 0]));
         assert!(!valid_mask(&[255, 0, 255, 0]));
     }
@@ -741,10 +780,22 @@ mod tests {
     #[test]
     fn server_names() {
         let san = vec![GeneralName::Dns("*.example.test".into())];
-        assert!(server_name_matches(Some(&san), &ServerName::Dns("a.example.test".into())));
-        assert!(!server_name_matches(Some(&san), &ServerName::Dns("a.b.example.test".into())));
-        assert!(!server_name_matches(Some(&san), &ServerName::Dns("example.test".into())));
+        assert!(server_name_matches(
+            Some(&san),
+            &ServerName::Dns("a.example.test".into())
+        ));
+        assert!(!server_name_matches(
+            Some(&san),
+            &ServerName::Dns("a.b.example.test".into())
+        ));
+        assert!(!server_name_matches(
+            Some(&san),
+            &ServerName::Dns("example.test".into())
+        ));
         let bad = vec![GeneralName::Dns("*.test".into())];
-        assert!(!server_name_matches(Some(&bad), &ServerName::Dns("a.test".into())));
+        assert!(!server_name_matches(
+            Some(&bad),
+            &ServerName::Dns("a.test".into())
+        ));
     }
 }

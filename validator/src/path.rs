@@ -9,10 +9,11 @@ use crate::memo::SignatureMemo;
 use crate::names::{self, ConstrainedNames, GeneralSubtree, NameCheck};
 use crate::oid::{self, Oid};
 use crate::policy_tree::{PolicyError, PolicyState};
-use crate::report::{
-    Check, CheckResult, Code, PathEntry, Report, RevocationEntry, Source, Status, Warning, WorkStats,
-};
 use crate::profile::{self, Profile, Role, Severity};
+use crate::report::{
+    Check, CheckResult, Code, PathEntry, Report, RevocationEntry, Source, Status, Warning,
+    WorkStats,
+};
 use crate::{RevocationPolicy, ValidationOptions};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -42,7 +43,12 @@ impl Failure<'_> {
         if self.complete {
             (true, self.code.specificity(), self.depth, self.key_id_match)
         } else {
-            (false, self.depth.min(255) as u8, self.code.specificity() as usize, self.key_id_match)
+            (
+                false,
+                self.depth.min(255) as u8,
+                self.code.specificity() as usize,
+                self.key_id_match,
+            )
         }
     }
 }
@@ -83,7 +89,10 @@ pub fn validate(
 ) -> Report {
     let mut by_subject: HashMap<&[u8], Vec<usize>> = HashMap::new();
     for (i, c) in intermediates.iter().enumerate() {
-        by_subject.entry(c.subject().normalized()).or_default().push(i);
+        by_subject
+            .entry(c.subject().normalized())
+            .or_default()
+            .push(i);
     }
     let search = Search {
         opts: options,
@@ -115,7 +124,10 @@ pub fn validate(
             message: format!(
                 "valid: a path of {} certificates to the anchor {}",
                 s.path.len(),
-                s.path.last().map(|n| n.cert.subject().display()).unwrap_or_default()
+                s.path
+                    .last()
+                    .map(|n| n.cert.subject().display())
+                    .unwrap_or_default()
             ),
             validation_time: time,
             path: entries(&s.path),
@@ -196,7 +208,13 @@ fn entries(path: &[Node<'_>]) -> Vec<PathEntry> {
         .collect()
 }
 
-fn check(id: &'static str, idx: Option<usize>, rule: &'static str, code: Code, message: String) -> Check {
+fn check(
+    id: &'static str,
+    idx: Option<usize>,
+    rule: &'static str,
+    code: Code,
+    message: String,
+) -> Check {
     Check {
         id,
         cert_index: idx,
@@ -214,10 +232,24 @@ struct Checks {
 }
 
 impl Checks {
-    fn pass(&mut self, id: &'static str, idx: Option<usize>, rule: &'static str, code: Code, msg: String) {
+    fn pass(
+        &mut self,
+        id: &'static str,
+        idx: Option<usize>,
+        rule: &'static str,
+        code: Code,
+        msg: String,
+    ) {
         self.list.push(check(id, idx, rule, code, msg));
     }
-    fn fail(&mut self, id: &'static str, idx: Option<usize>, rule: &'static str, code: Code, msg: String) {
+    fn fail(
+        &mut self,
+        id: &'static str,
+        idx: Option<usize>,
+        rule: &'static str,
+        code: Code,
+        msg: String,
+    ) {
         if self.first_failure.is_none() {
             self.first_failure = Some((code, msg.clone()));
         }
@@ -225,7 +257,14 @@ impl Checks {
         c.result = CheckResult::Failed;
         self.list.push(c);
     }
-    fn warn(&mut self, id: &'static str, idx: Option<usize>, rule: &'static str, code: Code, msg: String) {
+    fn warn(
+        &mut self,
+        id: &'static str,
+        idx: Option<usize>,
+        rule: &'static str,
+        code: Code,
+        msg: String,
+    ) {
         let mut c = check(id, idx, rule, code, msg);
         c.result = CheckResult::Warning;
         self.list.push(c);
@@ -270,11 +309,20 @@ impl<'a> Search<'a> {
         let left = self.signatures_left.get();
         if left == 0 {
             self.exhausted.set(true);
-            return Err(SignatureError::Disallowed("signature budget exhausted".into()));
+            return Err(SignatureError::Disallowed(
+                "signature budget exhausted".into(),
+            ));
         }
         self.signatures_left.set(left - 1);
         self.bump(|s| s.signatures_verified += 1);
-        algorithms::verify(issuer.spki_algorithm(), issuer.public_key(), alg, tbs, sig, inherited_dsa)?;
+        algorithms::verify(
+            issuer.spki_algorithm(),
+            issuer.public_key(),
+            alg,
+            tbs,
+            sig,
+            inherited_dsa,
+        )?;
         self.memo.insert(key);
         Ok(())
     }
@@ -334,7 +382,9 @@ impl<'a> Search<'a> {
             if path.iter().any(|n| same_identity(n.cert, cand.cert)) {
                 continue;
             }
-            let logical = path[1..].iter().chain(std::iter::once(&cand))
+            let logical = path[1..]
+                .iter()
+                .chain(std::iter::once(&cand))
                 .filter(|n| n.anchor.is_none() && !n.cert.is_self_issued())
                 .count();
             if let Some(max) = self.opts.max_chain_depth
@@ -345,7 +395,9 @@ impl<'a> Search<'a> {
                     depth,
                     key_id_match,
                     code: Code::PathLengthExceeded,
-                    message: format!("the path would hold more than {max} intermediate certificates"),
+                    message: format!(
+                        "the path would hold more than {max} intermediate certificates"
+                    ),
                     path: path.clone(),
                     checks: Vec::new(),
                 });
@@ -370,10 +422,18 @@ impl<'a> Search<'a> {
             }
             // RFC 5280 §6.1.3 (a)(1): the signature, with the candidate's key. A DSA key
             // without parameters is verified once the path above it is known.
-            let deferred = matches!(algorithms::dsa_parameters(cand.cert.spki_algorithm()), Some(None));
+            let deferred = matches!(
+                algorithms::dsa_parameters(cand.cert.spki_algorithm()),
+                Some(None)
+            );
             if !deferred
-                && let Err(e) =
-                    self.verify_signed(cand.cert, child.signature_algorithm(), child.tbs(), child.signature(), None)
+                && let Err(e) = self.verify_signed(
+                    cand.cert,
+                    child.signature_algorithm(),
+                    child.tbs(),
+                    child.signature(),
+                    None,
+                )
             {
                 if self.exhausted.get() {
                     return None;
@@ -415,7 +475,10 @@ impl<'a> Search<'a> {
         if !c.is_ca() {
             return Some((
                 Code::BasicConstraintsViolation,
-                format!("{} is used as an issuer but is not a CA (basicConstraints cA absent)", c.subject().display()),
+                format!(
+                    "{} is used as an issuer but is not a CA (basicConstraints cA absent)",
+                    c.subject().display()
+                ),
             ));
         }
         if let Some(ku) = c.extensions().key_usage
@@ -423,16 +486,30 @@ impl<'a> Search<'a> {
         {
             return Some((
                 Code::KeyUsageNotAllowed,
-                format!("{} is used as an issuer but its keyUsage lacks keyCertSign", c.subject().display()),
+                format!(
+                    "{} is used as an issuer but its keyUsage lacks keyCertSign",
+                    c.subject().display()
+                ),
             ));
         }
         if t > c.not_after() {
-            return Some((Code::CertExpired, format!("{} expired at {}", c.subject().display(), fmt_time(c.not_after()))));
+            return Some((
+                Code::CertExpired,
+                format!(
+                    "{} expired at {}",
+                    c.subject().display(),
+                    fmt_time(c.not_after())
+                ),
+            ));
         }
         if t < c.not_before() {
             return Some((
                 Code::CertNotYetValid,
-                format!("{} is not valid before {}", c.subject().display(), fmt_time(c.not_before())),
+                format!(
+                    "{} is not valid before {}",
+                    c.subject().display(),
+                    fmt_time(c.not_before())
+                ),
             ));
         }
         None
@@ -472,7 +549,11 @@ impl<'a> Search<'a> {
             max_path_length = p;
         }
         if t > anchor.not_after() || t < anchor.not_before() {
-            let code = if t > anchor.not_after() { Code::CertExpired } else { Code::CertNotYetValid };
+            let code = if t > anchor.not_after() {
+                Code::CertExpired
+            } else {
+                Code::CertNotYetValid
+            };
             cx.fail(
                 "VALIDITY",
                 Some(k),
@@ -490,16 +571,40 @@ impl<'a> Search<'a> {
         }
         // Conformance rules of the profile in force, for every certificate of the path.
         for (idx, node) in path.iter().enumerate() {
-            let role = if idx == 0 { Role::Leaf } else if idx == k { Role::Anchor } else { Role::Intermediate };
+            let role = if idx == 0 {
+                Role::Leaf
+            } else if idx == k {
+                Role::Anchor
+            } else {
+                Role::Intermediate
+            };
             for viol in profile::check(node.cert, role) {
                 match profile::severity(opts.profile, &viol) {
-                    Severity::Fail => cx.fail("PROFILE", Some(idx), viol.source, viol.code,
-                        format!("{} ({} profile, rule {})", viol.message, opts.profile.name(), viol.rule)),
+                    Severity::Fail => cx.fail(
+                        "PROFILE",
+                        Some(idx),
+                        viol.source,
+                        viol.code,
+                        format!(
+                            "{} ({} profile, rule {})",
+                            viol.message,
+                            opts.profile.name(),
+                            viol.rule
+                        ),
+                    ),
                     Severity::Warn => {
-                        cx.warn("PROFILE", Some(idx), viol.source, Code::ProfileDeviation,
-                            format!("{} (rule {})", viol.message, viol.rule));
-                        warnings.push(Warning { code: Code::ProfileDeviation, cert_index: Some(idx),
-                            message: format!("{} ({})", viol.message, viol.source) });
+                        cx.warn(
+                            "PROFILE",
+                            Some(idx),
+                            viol.source,
+                            Code::ProfileDeviation,
+                            format!("{} (rule {})", viol.message, viol.rule),
+                        );
+                        warnings.push(Warning {
+                            code: Code::ProfileDeviation,
+                            cert_index: Some(idx),
+                            message: format!("{} ({})", viol.message, viol.source),
+                        });
                     }
                     Severity::Ignore => {}
                 }
@@ -507,10 +612,8 @@ impl<'a> Search<'a> {
         }
         let mut policy = PolicyState::new(n, &opts.policy, opts.budget.policy_work);
         let mut policy_failed = false;
-        let mut dsa_params: Option<&[u8]> = match algorithms::dsa_parameters(anchor.spki_algorithm()) {
-            Some(p) => p,
-            None => None,
-        };
+        let mut dsa_params: Option<&[u8]> =
+            algorithms::dsa_parameters(anchor.spki_algorithm()).unwrap_or_default();
 
         for i in 1..=n {
             let idx = n - i;
@@ -521,12 +624,25 @@ impl<'a> Search<'a> {
             let subj = cert.subject().display();
 
             // (a)(1) deferred DSA signatures (parameters inherited, §6.1.4 (f)).
-            if matches!(algorithms::dsa_parameters(issuer.spki_algorithm()), Some(None)) {
-                if let Err(e) =
-                    self.verify_signed(issuer, cert.signature_algorithm(), cert.tbs(), cert.signature(), dsa_params)
-                {
+            if matches!(
+                algorithms::dsa_parameters(issuer.spki_algorithm()),
+                Some(None)
+            ) {
+                if let Err(e) = self.verify_signed(
+                    issuer,
+                    cert.signature_algorithm(),
+                    cert.tbs(),
+                    cert.signature(),
+                    dsa_params,
+                ) {
                     let (code, msg) = sig_failure(&e, cert, issuer);
-                    cx.fail("SIGNATURE", Some(idx), "RFC 5280 §6.1.3 (a)(1), §6.1.4 (f)", code, msg);
+                    cx.fail(
+                        "SIGNATURE",
+                        Some(idx),
+                        "RFC 5280 §6.1.3 (a)(1), §6.1.4 (f)",
+                        code,
+                        msg,
+                    );
                 }
             } else {
                 cx.pass(
@@ -534,7 +650,11 @@ impl<'a> Search<'a> {
                     Some(idx),
                     "RFC 5280 §6.1.3 (a)(1)",
                     Code::BadSignature,
-                    format!("signed by {} ({})", issuer.subject().display(), algorithms::family(cert.signature_algorithm())),
+                    format!(
+                        "signed by {} ({})",
+                        issuer.subject().display(),
+                        algorithms::family(cert.signature_algorithm())
+                    ),
                 );
             }
             if let Some(p) = algorithms::dsa_parameters(cert.spki_algorithm()) {
@@ -547,15 +667,34 @@ impl<'a> Search<'a> {
 
             // (a)(2) validity.
             if t > cert.not_after() {
-                cx.fail("VALIDITY", Some(idx), "RFC 5280 §6.1.3 (a)(2)", Code::CertExpired,
-                    format!("{subj} expired at {}", fmt_time(cert.not_after())));
+                cx.fail(
+                    "VALIDITY",
+                    Some(idx),
+                    "RFC 5280 §6.1.3 (a)(2)",
+                    Code::CertExpired,
+                    format!("{subj} expired at {}", fmt_time(cert.not_after())),
+                );
             } else if t < cert.not_before() {
-                cx.fail("VALIDITY", Some(idx), "RFC 5280 §6.1.3 (a)(2)", Code::CertNotYetValid,
-                    format!("{subj} is not valid before {}", fmt_time(cert.not_before())));
+                cx.fail(
+                    "VALIDITY",
+                    Some(idx),
+                    "RFC 5280 §6.1.3 (a)(2)",
+                    Code::CertNotYetValid,
+                    format!("{subj} is not valid before {}", fmt_time(cert.not_before())),
+                );
             } else {
                 valid_until = valid_until.min(cert.not_after());
-                cx.pass("VALIDITY", Some(idx), "RFC 5280 §6.1.3 (a)(2)", Code::CertExpired,
-                    format!("valid from {} to {}", fmt_time(cert.not_before()), fmt_time(cert.not_after())));
+                cx.pass(
+                    "VALIDITY",
+                    Some(idx),
+                    "RFC 5280 §6.1.3 (a)(2)",
+                    Code::CertExpired,
+                    format!(
+                        "valid from {} to {}",
+                        fmt_time(cert.not_before()),
+                        fmt_time(cert.not_after())
+                    ),
+                );
                 if cert.not_after() - t < EXPIRING_SOON_SECS {
                     warnings.push(Warning {
                         code: Code::ExpiringSoon,
@@ -570,12 +709,19 @@ impl<'a> Search<'a> {
                 let empty = Vec::new();
                 let names = ConstrainedNames {
                     subject: cert.subject(),
-                    san: cert.extensions().subject_alt_name.as_deref().unwrap_or(&empty),
+                    san: cert
+                        .extensions()
+                        .subject_alt_name
+                        .as_deref()
+                        .unwrap_or(&empty),
                 };
                 let mut extra_dns = Vec::new();
                 // A leaf without a subjectAltName is a Web PKI server certificate only through
                 // its CN: constrain it as a DNS name so that name constraints cannot be evaded.
-                if leaf && cert.extensions().subject_alt_name.is_none() && opts.server_name.is_some() {
+                if leaf
+                    && cert.extensions().subject_alt_name.is_none()
+                    && opts.server_name.is_some()
+                {
                     for cn in cert.subject().attributes(oid::AT_COMMON_NAME) {
                         if let Ok(s) = std::str::from_utf8(&cn.value)
                             && names::valid_dns(s, true)
@@ -589,29 +735,58 @@ impl<'a> Search<'a> {
                     names
                 } else {
                     combined = names.san.iter().cloned().chain(extra_dns).collect();
-                    ConstrainedNames { subject: names.subject, san: &combined }
+                    ConstrainedNames {
+                        subject: names.subject,
+                        san: &combined,
+                    }
                 };
                 let strict = opts.profile == Profile::WebPki;
                 match names::check_names(&names, &permitted, &excluded, strict, &mut name_budget) {
                     _ if name_budget == 0 => {
-                        cx.fail("NAME_CONSTRAINTS", Some(idx), "RFC 5280 §6.1.3 (b), (c)", Code::PathBuildingBudgetExceeded,
-                            "too many name-constraint comparisons".into());
+                        cx.fail(
+                            "NAME_CONSTRAINTS",
+                            Some(idx),
+                            "RFC 5280 §6.1.3 (b), (c)",
+                            Code::PathBuildingBudgetExceeded,
+                            "too many name-constraint comparisons".into(),
+                        );
                     }
-                    NameCheck::Ok => cx.pass("NAME_CONSTRAINTS", Some(idx), "RFC 5280 §6.1.3 (b), (c)",
-                        Code::NameConstraintsViolation, "every name is within the permitted subtrees".into()),
-                    NameCheck::NotPermitted(name) => cx.fail("NAME_CONSTRAINTS", Some(idx), "RFC 5280 §6.1.3 (b)",
-                        Code::NameConstraintsViolation, format!("{name} of {subj} is outside the permitted subtrees")),
-                    NameCheck::Excluded(name) => cx.fail("NAME_CONSTRAINTS", Some(idx), "RFC 5280 §6.1.3 (c)",
-                        Code::NameConstraintsViolation, format!("{name} of {subj} is inside an excluded subtree")),
-                    NameCheck::Unsupported(why) => cx.fail("NAME_CONSTRAINTS", Some(idx), "RFC 5280 §6.1.3 (b), (c)",
-                        Code::NameConstraintsViolation, why),
+                    NameCheck::Ok => cx.pass(
+                        "NAME_CONSTRAINTS",
+                        Some(idx),
+                        "RFC 5280 §6.1.3 (b), (c)",
+                        Code::NameConstraintsViolation,
+                        "every name is within the permitted subtrees".into(),
+                    ),
+                    NameCheck::NotPermitted(name) => cx.fail(
+                        "NAME_CONSTRAINTS",
+                        Some(idx),
+                        "RFC 5280 §6.1.3 (b)",
+                        Code::NameConstraintsViolation,
+                        format!("{name} of {subj} is outside the permitted subtrees"),
+                    ),
+                    NameCheck::Excluded(name) => cx.fail(
+                        "NAME_CONSTRAINTS",
+                        Some(idx),
+                        "RFC 5280 §6.1.3 (c)",
+                        Code::NameConstraintsViolation,
+                        format!("{name} of {subj} is inside an excluded subtree"),
+                    ),
+                    NameCheck::Unsupported(why) => cx.fail(
+                        "NAME_CONSTRAINTS",
+                        Some(idx),
+                        "RFC 5280 §6.1.3 (b), (c)",
+                        Code::NameConstraintsViolation,
+                        why,
+                    ),
                 }
             }
 
             // (d)–(f) policies.
             let ext = cert.extensions();
             if !policy_failed
-                && let Err(e) = policy.process_certificate(i, n, ext.policies.as_deref(), self_issued)
+                && let Err(e) =
+                    policy.process_certificate(i, n, ext.policies.as_deref(), self_issued)
             {
                 policy_failed = true;
                 self.policy_failure(&mut cx, e, path, n);
@@ -636,20 +811,42 @@ impl<'a> Search<'a> {
                 }
                 // (h)–(j)
                 let pc = ext.policy_constraints.unwrap_or_default();
-                policy.update_intermediate(self_issued, pc.require_explicit, pc.inhibit_mapping, ext.inhibit_any_policy);
+                policy.update_intermediate(
+                    self_issued,
+                    pc.require_explicit,
+                    pc.inhibit_mapping,
+                    ext.inhibit_any_policy,
+                );
                 // (k) basic constraints.
                 if cert.version() != 2 || !cert.is_ca() {
-                    cx.fail("BASIC_CONSTRAINTS", Some(idx), "RFC 5280 §6.1.4 (k)", Code::BasicConstraintsViolation,
-                        format!("{subj} issues certificates but is not a v3 CA certificate with cA TRUE"));
+                    cx.fail(
+                        "BASIC_CONSTRAINTS",
+                        Some(idx),
+                        "RFC 5280 §6.1.4 (k)",
+                        Code::BasicConstraintsViolation,
+                        format!(
+                            "{subj} issues certificates but is not a v3 CA certificate with cA TRUE"
+                        ),
+                    );
                 } else {
-                    cx.pass("BASIC_CONSTRAINTS", Some(idx), "RFC 5280 §6.1.4 (k)", Code::BasicConstraintsViolation,
-                        "cA TRUE".into());
+                    cx.pass(
+                        "BASIC_CONSTRAINTS",
+                        Some(idx),
+                        "RFC 5280 §6.1.4 (k)",
+                        Code::BasicConstraintsViolation,
+                        "cA TRUE".into(),
+                    );
                 }
                 // (l), (m) path length.
                 if !self_issued {
                     if max_path_length == 0 {
-                        cx.fail("PATH_LENGTH", Some(idx), "RFC 5280 §6.1.4 (l)", Code::PathLengthExceeded,
-                            format!("{subj} exceeds a pathLenConstraint above it"));
+                        cx.fail(
+                            "PATH_LENGTH",
+                            Some(idx),
+                            "RFC 5280 §6.1.4 (l)",
+                            Code::PathLengthExceeded,
+                            format!("{subj} exceeds a pathLenConstraint above it"),
+                        );
                     } else {
                         max_path_length -= 1;
                     }
@@ -664,16 +861,29 @@ impl<'a> Search<'a> {
                 if let Some(ku) = ext.key_usage
                     && !ku.has(KeyUsageBit::KeyCertSign)
                 {
-                    cx.fail("KEY_USAGE", Some(idx), "RFC 5280 §6.1.4 (n)", Code::KeyUsageNotAllowed,
-                        format!("{subj} lacks keyCertSign"));
+                    cx.fail(
+                        "KEY_USAGE",
+                        Some(idx),
+                        "RFC 5280 §6.1.4 (n)",
+                        Code::KeyUsageNotAllowed,
+                        format!("{subj} lacks keyCertSign"),
+                    );
                 }
                 // Extended key usage, where an intermediate constrains it (CA/Browser Forum
                 // practice, followed by every Web PKI validator).
                 if let Some(eku) = &ext.ext_key_usage {
                     for want in &opts.extended_key_usage {
-                        if !eku.contains(want) && !eku.iter().any(|e| e.as_bytes() == oid::ANY_EKU) {
-                            cx.fail("EKU", Some(idx), "RFC 5280 §4.2.1.12", Code::EkuNotAllowed,
-                                format!("{subj} restricts extended key usage and does not allow {want}"));
+                        if !eku.contains(want) && !eku.iter().any(|e| e.as_bytes() == oid::ANY_EKU)
+                        {
+                            cx.fail(
+                                "EKU",
+                                Some(idx),
+                                "RFC 5280 §4.2.1.12",
+                                Code::EkuNotAllowed,
+                                format!(
+                                    "{subj} restricts extended key usage and does not allow {want}"
+                                ),
+                            );
                         }
                     }
                 }
@@ -683,9 +893,17 @@ impl<'a> Search<'a> {
                 // §6.1.5 (a), (b), (g)
                 if !policy_failed {
                     let pc = ext.policy_constraints.unwrap_or_default();
-                    match std::mem::replace(&mut policy, PolicyState::new(0, &opts.policy, 0)).finish(n, pc.require_explicit) {
+                    match std::mem::replace(&mut policy, PolicyState::new(0, &opts.policy, 0))
+                        .finish(n, pc.require_explicit)
+                    {
                         Ok(outcome) => {
-                            cx.pass("POLICY", None, "RFC 5280 §6.1.5 (g)", Code::PolicyNotSatisfied, describe_policies(&outcome));
+                            cx.pass(
+                                "POLICY",
+                                None,
+                                "RFC 5280 §6.1.5 (g)",
+                                Code::PolicyNotSatisfied,
+                                describe_policies(&outcome),
+                            );
                             self.leaf_checks(&mut cx, cert);
                             self.critical_extensions(&mut cx, cert, idx);
                             if cx.failed() {
@@ -745,17 +963,37 @@ impl<'a> Search<'a> {
             ),
             PolicyError::MapsAnyPolicy { at } => (
                 Code::PolicyNotSatisfied,
-                format!("{} maps anyPolicy in policyMappings", path[n - at.min(n)].cert.subject().display()),
+                format!(
+                    "{} maps anyPolicy in policyMappings",
+                    path[n - at.min(n)].cert.subject().display()
+                ),
             ),
-            PolicyError::BudgetExceeded => (Code::PathBuildingBudgetExceeded, "policy processing exceeded its budget".into()),
+            PolicyError::BudgetExceeded => (
+                Code::PathBuildingBudgetExceeded,
+                "policy processing exceeded its budget".into(),
+            ),
         };
-        cx.fail("POLICY", None, "RFC 5280 §6.1.3 (d)–(f), §6.1.4 (a)–(b), §6.1.5 (g)", code, msg);
+        cx.fail(
+            "POLICY",
+            None,
+            "RFC 5280 §6.1.3 (d)–(f), §6.1.4 (a)–(b), §6.1.5 (g)",
+            code,
+            msg,
+        );
     }
 
     fn critical_extensions(&self, cx: &mut Checks, cert: &Certificate, idx: usize) {
         if let Some(o) = cert.extensions().unhandled_critical.first() {
-            cx.fail("CRITICAL_EXTENSIONS", Some(idx), "RFC 5280 §6.1.4 (o), §6.1.5 (f)", Code::UnhandledCriticalExtension,
-                format!("{} has a critical extension {o} that is not processed", cert.subject().display()));
+            cx.fail(
+                "CRITICAL_EXTENSIONS",
+                Some(idx),
+                "RFC 5280 §6.1.4 (o), §6.1.5 (f)",
+                Code::UnhandledCriticalExtension,
+                format!(
+                    "{} has a critical extension {o} that is not processed",
+                    cert.subject().display()
+                ),
+            );
         }
     }
 
@@ -766,17 +1004,44 @@ impl<'a> Search<'a> {
         if !opts.key_usage.is_empty() {
             match ext.key_usage {
                 Some(ku) => {
-                    let missing: Vec<&str> = opts.key_usage.iter().filter(|b| !ku.has(**b)).map(|b| b.name()).collect();
+                    let missing: Vec<&str> = opts
+                        .key_usage
+                        .iter()
+                        .filter(|b| !ku.has(**b))
+                        .map(|b| b.name())
+                        .collect();
                     if missing.is_empty() {
-                        cx.pass("KEY_USAGE", Some(0), "RFC 5280 §4.2.1.3", Code::KeyUsageNotAllowed,
-                            format!("keyUsage {} allows the requested use", ku.names().join(", ")));
+                        cx.pass(
+                            "KEY_USAGE",
+                            Some(0),
+                            "RFC 5280 §4.2.1.3",
+                            Code::KeyUsageNotAllowed,
+                            format!(
+                                "keyUsage {} allows the requested use",
+                                ku.names().join(", ")
+                            ),
+                        );
                     } else {
-                        cx.fail("KEY_USAGE", Some(0), "RFC 5280 §4.2.1.3; GM/T 0015 Annex C", Code::KeyUsageNotAllowed,
-                            format!("keyUsage {} does not allow {}", ku.names().join(", "), missing.join(", ")));
+                        cx.fail(
+                            "KEY_USAGE",
+                            Some(0),
+                            "RFC 5280 §4.2.1.3; GM/T 0015 Annex C",
+                            Code::KeyUsageNotAllowed,
+                            format!(
+                                "keyUsage {} does not allow {}",
+                                ku.names().join(", "),
+                                missing.join(", ")
+                            ),
+                        );
                     }
                 }
-                None => cx.pass("KEY_USAGE", Some(0), "RFC 5280 §4.2.1.3", Code::KeyUsageNotAllowed,
-                    "no keyUsage extension: the key is not restricted".into()),
+                None => cx.pass(
+                    "KEY_USAGE",
+                    Some(0),
+                    "RFC 5280 §4.2.1.3",
+                    Code::KeyUsageNotAllowed,
+                    "no keyUsage extension: the key is not restricted".into(),
+                ),
             }
         }
         if !opts.extended_key_usage.is_empty()
@@ -784,11 +1049,27 @@ impl<'a> Search<'a> {
         {
             for want in &opts.extended_key_usage {
                 if eku.contains(want) || eku.iter().any(|e| e.as_bytes() == oid::ANY_EKU) {
-                    cx.pass("EKU", Some(0), "RFC 5280 §4.2.1.12", Code::EkuNotAllowed, format!("allows {want}"));
+                    cx.pass(
+                        "EKU",
+                        Some(0),
+                        "RFC 5280 §4.2.1.12",
+                        Code::EkuNotAllowed,
+                        format!("allows {want}"),
+                    );
                 } else {
-                    cx.fail("EKU", Some(0), "RFC 5280 §4.2.1.12", Code::EkuNotAllowed,
-                        format!("extKeyUsage {} does not allow {want}",
-                            eku.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ")));
+                    cx.fail(
+                        "EKU",
+                        Some(0),
+                        "RFC 5280 §4.2.1.12",
+                        Code::EkuNotAllowed,
+                        format!(
+                            "extKeyUsage {} does not allow {want}",
+                            eku.iter()
+                                .map(|o| o.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
                 }
             }
         }
@@ -798,18 +1079,32 @@ impl<'a> Search<'a> {
                 crate::ServerName::Ip(ip) => ip.to_string(),
             };
             if names::server_name_matches(ext.subject_alt_name.as_deref(), name) {
-                cx.pass("SERVER_NAME", Some(0), "RFC 6125 §6; RFC 5280 §4.2.1.6", Code::ServerNameMismatch,
-                    format!("subjectAltName presents {want}"));
+                cx.pass(
+                    "SERVER_NAME",
+                    Some(0),
+                    "RFC 6125 §6; RFC 5280 §4.2.1.6",
+                    Code::ServerNameMismatch,
+                    format!("subjectAltName presents {want}"),
+                );
             } else {
-                cx.fail("SERVER_NAME", Some(0), "RFC 6125 §6; RFC 5280 §4.2.1.6", Code::ServerNameMismatch,
-                    format!("the certificate does not present {want} in subjectAltName"));
+                cx.fail(
+                    "SERVER_NAME",
+                    Some(0),
+                    "RFC 6125 §6; RFC 5280 §4.2.1.6",
+                    Code::ServerNameMismatch,
+                    format!("the certificate does not present {want} in subjectAltName"),
+                );
             }
         }
     }
 
     /// RFC 5280 §6.3 for each certificate below the anchor.
     #[allow(clippy::type_complexity)]
-    fn revocation(&self, path: &[Node<'a>], cx: &mut Checks) -> Result<(Vec<RevocationEntry>, Vec<Warning>, Option<i64>), ()> {
+    fn revocation(
+        &self,
+        path: &[Node<'a>],
+        cx: &mut Checks,
+    ) -> Result<(Vec<RevocationEntry>, Vec<Warning>, Option<i64>), ()> {
         let mut out = Vec::new();
         let mut warnings = Vec::new();
         let mut until: Option<i64> = None;
@@ -823,45 +1118,125 @@ impl<'a> Search<'a> {
             let st = crl::status(cert, issuer, self.crls, t, self);
             let subj = cert.subject().display();
             match st {
-                CrlStatus::Good { this_update, next_update } => {
+                CrlStatus::Good {
+                    this_update,
+                    next_update,
+                } => {
                     if let Some(n) = next_update {
                         until = Some(until.map_or(n, |u| u.min(n)));
                     }
-                    cx.pass("REVOCATION", Some(idx), "RFC 5280 §6.3", Code::CertRevoked, format!("{subj} is not on a current CRL"));
-                    out.push(RevocationEntry { cert_index: idx, outcome: "good", source: "caller CRL".into(),
-                        this_update: Some(this_update), next_update, detail: None });
+                    cx.pass(
+                        "REVOCATION",
+                        Some(idx),
+                        "RFC 5280 §6.3",
+                        Code::CertRevoked,
+                        format!("{subj} is not on a current CRL"),
+                    );
+                    out.push(RevocationEntry {
+                        cert_index: idx,
+                        outcome: "good",
+                        source: "caller CRL".into(),
+                        this_update: Some(this_update),
+                        next_update,
+                        detail: None,
+                    });
                 }
-                CrlStatus::Revoked { date, reason, this_update, next_update } => {
-                    let why = format!("revoked at {} ({})", fmt_time(date), reason.map_or("no reason given", crl::reason_name));
-                    out.push(RevocationEntry { cert_index: idx, outcome: "revoked", source: "caller CRL".into(),
-                        this_update: Some(this_update), next_update, detail: Some(why.clone()) });
+                CrlStatus::Revoked {
+                    date,
+                    reason,
+                    this_update,
+                    next_update,
+                } => {
+                    let why = format!(
+                        "revoked at {} ({})",
+                        fmt_time(date),
+                        reason.map_or("no reason given", crl::reason_name)
+                    );
+                    out.push(RevocationEntry {
+                        cert_index: idx,
+                        outcome: "revoked",
+                        source: "caller CRL".into(),
+                        this_update: Some(this_update),
+                        next_update,
+                        detail: Some(why.clone()),
+                    });
                     if date > t {
-                        warnings.push(Warning { code: Code::RevokedAfterValidationTime, cert_index: Some(idx),
-                            message: format!("{subj} was {why}, after the validation time") });
-                        cx.warn("REVOCATION", Some(idx), "RFC 5280 §6.3", Code::RevokedAfterValidationTime,
-                            format!("{subj} was {why}, after the validation time"));
+                        warnings.push(Warning {
+                            code: Code::RevokedAfterValidationTime,
+                            cert_index: Some(idx),
+                            message: format!("{subj} was {why}, after the validation time"),
+                        });
+                        cx.warn(
+                            "REVOCATION",
+                            Some(idx),
+                            "RFC 5280 §6.3",
+                            Code::RevokedAfterValidationTime,
+                            format!("{subj} was {why}, after the validation time"),
+                        );
                     } else {
-                        let code = if idx == 0 { Code::CertRevoked } else { Code::CaRevoked };
-                        cx.fail("REVOCATION", Some(idx), "RFC 5280 §6.3.3 (i)", code, format!("{subj} was {why}"));
+                        let code = if idx == 0 {
+                            Code::CertRevoked
+                        } else {
+                            Code::CaRevoked
+                        };
+                        cx.fail(
+                            "REVOCATION",
+                            Some(idx),
+                            "RFC 5280 §6.3.3 (i)",
+                            code,
+                            format!("{subj} was {why}"),
+                        );
                     }
                 }
                 CrlStatus::Stale(why) | CrlStatus::Unavailable(why) => {
-                    let stale = matches!(crl::status(cert, issuer, self.crls, t, self), CrlStatus::Stale(_));
+                    let stale = matches!(
+                        crl::status(cert, issuer, self.crls, t, self),
+                        CrlStatus::Stale(_)
+                    );
                     let outcome = if stale { "stale" } else { "unavailable" };
-                    out.push(RevocationEntry { cert_index: idx, outcome, source: "caller CRL".into(),
-                        this_update: None, next_update: None, detail: Some(why.clone()) });
+                    out.push(RevocationEntry {
+                        cert_index: idx,
+                        outcome,
+                        source: "caller CRL".into(),
+                        this_update: None,
+                        next_update: None,
+                        detail: Some(why.clone()),
+                    });
                     if self.opts.revocation == RevocationPolicy::Require {
-                        let code = if stale { Code::RevocationStale } else { Code::RevocationUnavailable };
-                        cx.fail("REVOCATION", Some(idx), "RFC 5280 §6.3", code, format!("{subj}: {why}"));
+                        let code = if stale {
+                            Code::RevocationStale
+                        } else {
+                            Code::RevocationUnavailable
+                        };
+                        cx.fail(
+                            "REVOCATION",
+                            Some(idx),
+                            "RFC 5280 §6.3",
+                            code,
+                            format!("{subj}: {why}"),
+                        );
                     } else {
-                        warnings.push(Warning { code: Code::RevocationSoftFailed, cert_index: Some(idx),
-                            message: format!("{subj}: {why}") });
-                        cx.warn("REVOCATION", Some(idx), "RFC 5280 §6.3", Code::RevocationSoftFailed, format!("{subj}: {why}"));
+                        warnings.push(Warning {
+                            code: Code::RevocationSoftFailed,
+                            cert_index: Some(idx),
+                            message: format!("{subj}: {why}"),
+                        });
+                        cx.warn(
+                            "REVOCATION",
+                            Some(idx),
+                            "RFC 5280 §6.3",
+                            Code::RevocationSoftFailed,
+                            format!("{subj}: {why}"),
+                        );
                     }
                 }
             }
         }
-        if cx.failed() { Err(()) } else { Ok((out, warnings, until)) }
+        if cx.failed() {
+            Err(())
+        } else {
+            Ok((out, warnings, until))
+        }
     }
 }
 
@@ -873,25 +1248,44 @@ impl CrlSignatureCheck for Search<'_> {
         if crl.issuer() == issuer.subject() {
             signers.push(issuer);
         }
-        for c in self.intermediates.iter().chain(self.anchors.iter().map(|a| &**a.certificate())) {
+        for c in self
+            .intermediates
+            .iter()
+            .chain(self.anchors.iter().map(|a| &**a.certificate()))
+        {
             if c.subject() == crl.issuer() && !signers.iter().any(|s| std::ptr::eq(*s, c)) {
                 signers.push(c);
             }
         }
-        let mut last = format!("no certificate named {} to verify its CRL", crl.issuer().display());
+        let mut last = format!(
+            "no certificate named {} to verify its CRL",
+            crl.issuer().display()
+        );
         for s in signers {
             if let Err(e) = crl::issuer_may_sign_crls(s) {
                 last = e;
                 continue;
             }
-            match self.verify_signed(s, crl.signature_algorithm(), crl.tbs(), crl.signature(), None) {
+            match self.verify_signed(
+                s,
+                crl.signature_algorithm(),
+                crl.tbs(),
+                crl.signature(),
+                None,
+            ) {
                 Ok(()) => {
                     // A signer other than the certificate's issuer must itself be trusted: it
                     // must share the issuer's key (re-issued CA certificate) or be an anchor.
-                    if std::ptr::eq(s, issuer) || s.spki() == issuer.spki() || self.anchors.contains(s) {
+                    if std::ptr::eq(s, issuer)
+                        || s.spki() == issuer.spki()
+                        || self.anchors.contains(s)
+                    {
                         return Ok(());
                     }
-                    last = format!("the CRL signer {} is not on a validated path", s.subject().display());
+                    last = format!(
+                        "the CRL signer {} is not on a validated path",
+                        s.subject().display()
+                    );
                 }
                 Err(_) => last = format!("the CRL of {} does not verify", crl.issuer().display()),
             }
@@ -910,9 +1304,14 @@ fn sig_failure(e: &SignatureError, child: &Certificate, issuer: &Certificate) ->
                 issuer.subject().display()
             ),
         ),
-        SignatureError::Unsupported { signature_algorithm, key_algorithm } => (
+        SignatureError::Unsupported {
+            signature_algorithm,
+            key_algorithm,
+        } => (
             Code::AlgorithmUnsupported,
-            format!("signature algorithm {signature_algorithm} with key algorithm {key_algorithm} is not supported"),
+            format!(
+                "signature algorithm {signature_algorithm} with key algorithm {key_algorithm} is not supported"
+            ),
         ),
         SignatureError::Disallowed(why) => (Code::AlgorithmNotAllowed, why.clone()),
     }
@@ -934,7 +1333,12 @@ pub fn fmt_time(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, (rem % 3600) / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
 }
 
 fn civil_from_days(z: i64) -> (i64, u32, u32) {

@@ -62,10 +62,11 @@ pub fn decode_all(input: &[u8], labels: &[&str]) -> Result<Vec<Vec<u8>>, PemErro
             continue;
         }
         let normalized = whole.replace("\r\n", "\n");
-        let (_, der) = pem_rfc7468::decode_vec(normalized.as_bytes()).map_err(|e| PemError::BadBlock {
-            block,
-            reason: e.to_string(),
-        })?;
+        let (_, der) =
+            pem_rfc7468::decode_vec(normalized.as_bytes()).map_err(|e| PemError::BadBlock {
+                block,
+                reason: e.to_string(),
+            })?;
         out.push(der);
     }
     if block == 0 {
@@ -86,10 +87,22 @@ mod tests {
     #[test]
     fn splits_and_refuses_keys() {
         let pem = "junk\n-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n-----BEGIN X509 CRL-----\nMAA=\n-----END X509 CRL-----\n";
-        assert_eq!(decode_all(pem.as_bytes(), CERTIFICATE_LABELS).unwrap(), vec![vec![0x30, 0]]);
-        assert_eq!(decode_all(pem.as_bytes(), CRL_LABELS).unwrap(), vec![vec![0x30, 0]]);
+        assert_eq!(
+            decode_all(pem.as_bytes(), CERTIFICATE_LABELS).unwrap(),
+            vec![vec![0x30, 0]]
+        );
+        assert_eq!(
+            decode_all(pem.as_bytes(), CRL_LABELS).unwrap(),
+            vec![vec![0x30, 0]]
+        );
         let key = "-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----\n";
-        assert_eq!(decode_all(key.as_bytes(), CERTIFICATE_LABELS), Err(PemError::PrivateKey));
-        assert_eq!(decode_all(b"hello", CERTIFICATE_LABELS), Err(PemError::NotPemOrDer));
+        assert_eq!(
+            decode_all(key.as_bytes(), CERTIFICATE_LABELS),
+            Err(PemError::PrivateKey)
+        );
+        assert_eq!(
+            decode_all(b"hello", CERTIFICATE_LABELS),
+            Err(PemError::NotPemOrDer)
+        );
     }
 }

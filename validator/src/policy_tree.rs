@@ -12,7 +12,7 @@ use crate::oid::{self, Oid};
 use std::collections::BTreeSet;
 
 /// The caller's policy inputs (RFC 5280 §6.1.1 (c), (e), (f), (g)).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PolicyInputs {
     /// user-initial-policy-set; empty means {anyPolicy}.
     pub initial_policy_set: Vec<Oid>,
@@ -22,17 +22,6 @@ pub struct PolicyInputs {
     pub inhibit_policy_mapping: bool,
     /// initial-any-policy-inhibit.
     pub inhibit_any_policy: bool,
-}
-
-impl Default for PolicyInputs {
-    fn default() -> Self {
-        PolicyInputs {
-            initial_policy_set: Vec::new(),
-            require_explicit_policy: false,
-            inhibit_policy_mapping: false,
-            inhibit_any_policy: false,
-        }
-    }
 }
 
 /// Why policy processing failed.
@@ -103,7 +92,11 @@ impl PolicyState {
                 parents: Vec::new(),
             }]],
             null: false,
-            explicit_policy: if inputs.require_explicit_policy { 0 } else { n1 },
+            explicit_policy: if inputs.require_explicit_policy {
+                0
+            } else {
+                n1
+            },
             inhibit_any_policy: if inputs.inhibit_any_policy { 0 } else { n1 },
             policy_mapping: if inputs.inhibit_policy_mapping { 0 } else { n1 },
             work: 0,
@@ -218,7 +211,9 @@ impl PolicyState {
                     has_child[*p] = true;
                 }
             }
-            self.work = self.work.saturating_add(below.len() as u64 + here.len() as u64);
+            self.work = self
+                .work
+                .saturating_add(below.len() as u64 + here.len() as u64);
             if has_child.iter().all(|x| *x) {
                 continue;
             }
@@ -233,13 +228,19 @@ impl PolicyState {
             }
             *here = kept;
             for n in below.iter_mut() {
-                n.parents = n.parents.iter().map(|p| remap[*p]).filter(|p| *p != usize::MAX).collect();
+                n.parents = n
+                    .parents
+                    .iter()
+                    .map(|p| remap[*p])
+                    .filter(|p| *p != usize::MAX)
+                    .collect();
             }
         }
         if self.work > self.limit {
             return Err(PolicyError::BudgetExceeded);
         }
-        if self.levels.last().is_some_and(|l| l.is_empty()) || self.levels.first().is_some_and(|l| l.is_empty())
+        if self.levels.last().is_some_and(|l| l.is_empty())
+            || self.levels.first().is_some_and(|l| l.is_empty())
         {
             self.null = true;
         }
@@ -247,10 +248,19 @@ impl PolicyState {
     }
 
     /// §6.1.4 (a), (b): policy mappings of intermediate certificate `i`.
-    pub fn process_mappings(&mut self, i: usize, mappings: Option<&[PolicyMapping]>) -> Result<(), PolicyError> {
-        let Some(mappings) = mappings else { return Ok(()) };
+    pub fn process_mappings(
+        &mut self,
+        i: usize,
+        mappings: Option<&[PolicyMapping]>,
+    ) -> Result<(), PolicyError> {
+        let Some(mappings) = mappings else {
+            return Ok(());
+        };
         // (a)
-        if mappings.iter().any(|m| is_any(&m.issuer) || is_any(&m.subject)) {
+        if mappings
+            .iter()
+            .any(|m| is_any(&m.issuer) || is_any(&m.subject))
+        {
             return Err(PolicyError::MapsAnyPolicy { at: i });
         }
         if self.null {
@@ -324,7 +334,11 @@ impl PolicyState {
     }
 
     /// §6.1.5 (a), (b), (g): wrap-up after the leaf (certificate `n`).
-    pub fn finish(mut self, n: usize, require_explicit: Option<u64>) -> Result<PolicyOutcome, PolicyError> {
+    pub fn finish(
+        mut self,
+        n: usize,
+        require_explicit: Option<u64>,
+    ) -> Result<PolicyOutcome, PolicyError> {
         // (a)
         self.explicit_policy = self.explicit_policy.saturating_sub(1);
         // (b)
@@ -343,14 +357,24 @@ impl PolicyState {
                 Constrained::Any(mut set) => {
                     // (g)(iii)(3): an anyPolicy path to the leaf admits every user policy.
                     set.extend(self.user_set.iter().cloned());
-                    let mut v: Vec<Oid> = set.into_iter().filter(|p| self.user_set.contains(p)).collect();
+                    let mut v: Vec<Oid> = set
+                        .into_iter()
+                        .filter(|p| self.user_set.contains(p))
+                        .collect();
                     v.sort();
                     v.dedup();
                     v
                 }
-                Constrained::Set(set) => set.into_iter().filter(|p| self.user_set.contains(p)).collect(),
+                Constrained::Set(set) => set
+                    .into_iter()
+                    .filter(|p| self.user_set.contains(p))
+                    .collect(),
             };
-            if set.is_empty() { None } else { Some(Constrained::Set(set)) }
+            if set.is_empty() {
+                None
+            } else {
+                Some(Constrained::Set(set))
+            }
         };
         match result {
             None if self.explicit_policy == 0 => Err(PolicyError::NoAcceptablePolicy { at: n }),
@@ -423,15 +447,23 @@ mod tests {
             ..Default::default()
         };
         let mut st = PolicyState::new(2, &inputs, 10_000);
-        st.process_certificate(1, 2, Some(&[o("2.5.29.32.0")]), false).unwrap();
+        st.process_certificate(1, 2, Some(&[o("2.5.29.32.0")]), false)
+            .unwrap();
         st.update_intermediate(false, None, None, None);
-        st.process_certificate(2, 2, Some(&[o("1.2.3")]), false).unwrap();
-        assert_eq!(st.finish(2, None).unwrap(), PolicyOutcome::Policies(vec![o("1.2.3")]));
+        st.process_certificate(2, 2, Some(&[o("1.2.3")]), false)
+            .unwrap();
+        assert_eq!(
+            st.finish(2, None).unwrap(),
+            PolicyOutcome::Policies(vec![o("1.2.3")])
+        );
     }
 
     #[test]
     fn mapping_and_inhibit() {
-        let maps = [PolicyMapping { issuer: o("1.1"), subject: o("1.2") }];
+        let maps = [PolicyMapping {
+            issuer: o("1.1"),
+            subject: o("1.2"),
+        }];
         let run = |inhibit: bool| {
             let inputs = PolicyInputs {
                 initial_policy_set: vec![o("1.1")],
@@ -447,7 +479,10 @@ mod tests {
             st.finish(2, None)
         };
         assert_eq!(run(false).unwrap(), PolicyOutcome::Policies(vec![o("1.1")]));
-        assert!(matches!(run(true), Err(PolicyError::NoAcceptablePolicy { .. })));
+        assert!(matches!(
+            run(true),
+            Err(PolicyError::NoAcceptablePolicy { .. })
+        ));
     }
 
     #[test]

@@ -89,7 +89,13 @@ pub fn severity(profile: Profile, v: &Violation) -> Severity {
     }
 }
 
-fn v(rule: &'static str, source: &'static str, code: Code, message: String, web_only: bool) -> Violation {
+fn v(
+    rule: &'static str,
+    source: &'static str,
+    code: Code,
+    message: String,
+    web_only: bool,
+) -> Violation {
     Violation {
         rule,
         source,
@@ -112,74 +118,170 @@ pub fn check(cert: &Certificate, role: Role) -> Vec<Violation> {
     // number 0 are in use and trusted by configuration, not by their encoding.
     let serial = cert.serial();
     if role != Role::Anchor && (serial[0] & 0x80 != 0 || serial.iter().all(|b| *b == 0)) {
-        out.push(v("SERIAL_POSITIVE", "RFC 5280 §4.1.2.2", Code::ProfileViolation,
-            format!("{subj}: the serial number is not a positive integer"), false));
+        out.push(v(
+            "SERIAL_POSITIVE",
+            "RFC 5280 §4.1.2.2",
+            Code::ProfileViolation,
+            format!("{subj}: the serial number is not a positive integer"),
+            false,
+        ));
     }
-    let len = if serial[0] == 0 { serial.len() - 1 } else { serial.len() };
+    let len = if serial[0] == 0 {
+        serial.len() - 1
+    } else {
+        serial.len()
+    };
     if role != Role::Anchor && len > 20 {
-        out.push(v("SERIAL_LENGTH", "RFC 5280 §4.1.2.2", Code::ProfileViolation,
-            format!("{subj}: the serial number is longer than 20 octets"), false));
+        out.push(v(
+            "SERIAL_LENGTH",
+            "RFC 5280 §4.1.2.2",
+            Code::ProfileViolation,
+            format!("{subj}: the serial number is longer than 20 octets"),
+            false,
+        ));
     }
     // Extension criticality: RFC 5280 §4.2.1.1, §4.2.1.2, §4.2.2.1, §4.2.1.10, §4.2.1.11.
     for (o, must_be, rule, source) in [
-        (oid::AUTHORITY_KEY_ID, false, "AKI_NOT_CRITICAL", "RFC 5280 §4.2.1.1"),
-        (oid::SUBJECT_KEY_ID, false, "SKI_NOT_CRITICAL", "RFC 5280 §4.2.1.2"),
-        (oid::AUTHORITY_INFO_ACCESS, false, "AIA_NOT_CRITICAL", "RFC 5280 §4.2.2.1"),
-        (oid::NAME_CONSTRAINTS, true, "NC_CRITICAL", "RFC 5280 §4.2.1.10"),
-        (oid::POLICY_CONSTRAINTS, true, "PC_CRITICAL", "RFC 5280 §4.2.1.11"),
-        (oid::INHIBIT_ANY_POLICY, true, "INHIBIT_ANY_CRITICAL", "RFC 5280 §4.2.1.14"),
+        (
+            oid::AUTHORITY_KEY_ID,
+            false,
+            "AKI_NOT_CRITICAL",
+            "RFC 5280 §4.2.1.1",
+        ),
+        (
+            oid::SUBJECT_KEY_ID,
+            false,
+            "SKI_NOT_CRITICAL",
+            "RFC 5280 §4.2.1.2",
+        ),
+        (
+            oid::AUTHORITY_INFO_ACCESS,
+            false,
+            "AIA_NOT_CRITICAL",
+            "RFC 5280 §4.2.2.1",
+        ),
+        (
+            oid::NAME_CONSTRAINTS,
+            true,
+            "NC_CRITICAL",
+            "RFC 5280 §4.2.1.10",
+        ),
+        (
+            oid::POLICY_CONSTRAINTS,
+            true,
+            "PC_CRITICAL",
+            "RFC 5280 §4.2.1.11",
+        ),
+        (
+            oid::INHIBIT_ANY_POLICY,
+            true,
+            "INHIBIT_ANY_CRITICAL",
+            "RFC 5280 §4.2.1.14",
+        ),
     ] {
         if let Some(c) = critical(o)
             && c != must_be
         {
-            out.push(v(rule, source, Code::ProfileViolation, format!(
-                "{subj}: extension {} must {}be critical", oid::dotted(o), if must_be { "" } else { "not " }), false));
+            out.push(v(
+                rule,
+                source,
+                Code::ProfileViolation,
+                format!(
+                    "{subj}: extension {} must {}be critical",
+                    oid::dotted(o),
+                    if must_be { "" } else { "not " }
+                ),
+                false,
+            ));
         }
     }
     // subjectAltName criticality: RFC 5280 §4.2.1.6 (critical when the subject is empty);
     // CABF BR 7.1.2.7.12 (not critical otherwise).
     if let Some(c) = critical(oid::SUBJECT_ALT_NAME) {
         if cert.subject().is_empty() && !c {
-            out.push(v("SAN_CRITICAL_EMPTY_SUBJECT", "RFC 5280 §4.2.1.6", Code::ProfileViolation,
-                format!("{subj}: subjectAltName must be critical when the subject is empty"), false));
+            out.push(v(
+                "SAN_CRITICAL_EMPTY_SUBJECT",
+                "RFC 5280 §4.2.1.6",
+                Code::ProfileViolation,
+                format!("{subj}: subjectAltName must be critical when the subject is empty"),
+                false,
+            ));
         }
         if !cert.subject().is_empty() && c {
-            out.push(v("SAN_NOT_CRITICAL", "CABF BR 7.1.2.7.12", Code::ProfileViolation,
-                "subjectAltName must not be critical when the subject is not empty".into(), true));
+            out.push(v(
+                "SAN_NOT_CRITICAL",
+                "CABF BR 7.1.2.7.12",
+                Code::ProfileViolation,
+                "subjectAltName must not be critical when the subject is not empty".into(),
+                true,
+            ));
         }
     }
     // SAN syntax: RFC 5280 §4.2.1.6 (preferred name syntax, RFC 822 addr-spec).
     for n in ext.subject_alt_name.iter().flatten() {
         match n {
-            GeneralName::Dns(d) if !names::valid_dns(d, true) || d.contains('_') => out.push(v("SAN_DNS_SYNTAX",
-                "RFC 5280 §4.2.1.6; RFC 1034 §3.5", Code::ProfileViolation,
-                format!("{subj}: subjectAltName dNSName {d:?} is not a valid host name"), false)),
-            GeneralName::Rfc822(e) if !names::valid_email(e) => out.push(v("SAN_EMAIL_SYNTAX",
-                "RFC 5280 §4.2.1.6", Code::ProfileViolation,
-                format!("{subj}: subjectAltName rfc822Name {e:?} is not a mailbox"), false)),
+            GeneralName::Dns(d) if !names::valid_dns(d, true) || d.contains('_') => out.push(v(
+                "SAN_DNS_SYNTAX",
+                "RFC 5280 §4.2.1.6; RFC 1034 §3.5",
+                Code::ProfileViolation,
+                format!("{subj}: subjectAltName dNSName {d:?} is not a valid host name"),
+                false,
+            )),
+            GeneralName::Rfc822(e) if !names::valid_email(e) => out.push(v(
+                "SAN_EMAIL_SYNTAX",
+                "RFC 5280 §4.2.1.6",
+                Code::ProfileViolation,
+                format!("{subj}: subjectAltName rfc822Name {e:?} is not a mailbox"),
+                false,
+            )),
             _ => {}
         }
     }
     // Key algorithms: CABF BR 6.1.5, 7.1.3.1.
     if let Some(why) = key_not_allowed(cert) {
-        out.push(v("KEY_ALGORITHM", "CABF BR 6.1.5, 7.1.3.1", Code::AlgorithmNotAllowed, format!("{subj}: {why}"), true));
+        out.push(v(
+            "KEY_ALGORITHM",
+            "CABF BR 6.1.5, 7.1.3.1",
+            Code::AlgorithmNotAllowed,
+            format!("{subj}: {why}"),
+            true,
+        ));
     }
 
     if is_ca_role {
         if cert.subject().is_empty() {
-            out.push(v("CA_SUBJECT", "RFC 5280 §4.1.2.6", Code::ProfileViolation,
-                "a CA certificate has an empty subject".into(), false));
+            out.push(v(
+                "CA_SUBJECT",
+                "RFC 5280 §4.1.2.6",
+                Code::ProfileViolation,
+                "a CA certificate has an empty subject".into(),
+                false,
+            ));
         }
         if ext.subject_key_id.is_none() {
-            out.push(v("CA_SKI", "RFC 5280 §4.2.1.2", Code::ProfileViolation,
-                format!("{subj}: a CA certificate must carry subjectKeyIdentifier"), false));
+            out.push(v(
+                "CA_SKI",
+                "RFC 5280 §4.2.1.2",
+                Code::ProfileViolation,
+                format!("{subj}: a CA certificate must carry subjectKeyIdentifier"),
+                false,
+            ));
         }
         match ext.basic_constraints {
-            None => out.push(v("CA_BASIC_CONSTRAINTS", "RFC 5280 §4.2.1.9", Code::BasicConstraintsViolation,
-                format!("{subj}: a CA certificate must carry basicConstraints"), false)),
-            Some(_) if !ext.basic_constraints_critical => out.push(v("CA_BASIC_CONSTRAINTS_CRITICAL",
-                "RFC 5280 §4.2.1.9", Code::ProfileViolation,
-                format!("{subj}: basicConstraints must be critical in a CA certificate"), false)),
+            None => out.push(v(
+                "CA_BASIC_CONSTRAINTS",
+                "RFC 5280 §4.2.1.9",
+                Code::BasicConstraintsViolation,
+                format!("{subj}: a CA certificate must carry basicConstraints"),
+                false,
+            )),
+            Some(_) if !ext.basic_constraints_critical => out.push(v(
+                "CA_BASIC_CONSTRAINTS_CRITICAL",
+                "RFC 5280 §4.2.1.9",
+                Code::ProfileViolation,
+                format!("{subj}: basicConstraints must be critical in a CA certificate"),
+                false,
+            )),
             _ => {}
         }
     }
@@ -189,57 +291,114 @@ pub fn check(cert: &Certificate, role: Role) -> Vec<Violation> {
     }
     if role == Role::Anchor {
         if let Some(o) = ext.unhandled_critical.first() {
-            out.push(v("ANCHOR_CRITICAL_EXTENSION", "RFC 5280 §4.2; RFC 5937", Code::UnhandledCriticalExtension,
-                format!("{subj}: the anchor has a critical extension {o} that is not processed"), false));
+            out.push(v(
+                "ANCHOR_CRITICAL_EXTENSION",
+                "RFC 5280 §4.2; RFC 5937",
+                Code::UnhandledCriticalExtension,
+                format!("{subj}: the anchor has a critical extension {o} that is not processed"),
+                false,
+            ));
         }
         if ext.ext_key_usage.is_some() && cert.is_self_issued() {
-            out.push(v("ROOT_EKU", "CABF BR 7.1.2.1.2", Code::ProfileViolation,
-                format!("{subj}: a root certificate must not carry extKeyUsage"), true));
+            out.push(v(
+                "ROOT_EKU",
+                "CABF BR 7.1.2.1.2",
+                Code::ProfileViolation,
+                format!("{subj}: a root certificate must not carry extKeyUsage"),
+                true,
+            ));
         }
         if let Some(why) = root_aki_problem(cert).filter(|_| cert.is_self_issued()) {
-            out.push(v("ROOT_AKI", "CABF BR 7.1.2.1.3", Code::ProfileViolation, format!("{subj}: {why}"), true));
+            out.push(v(
+                "ROOT_AKI",
+                "CABF BR 7.1.2.1.3",
+                Code::ProfileViolation,
+                format!("{subj}: {why}"),
+                true,
+            ));
         }
     }
     if role == Role::Leaf {
         if ext.name_constraints.is_some() {
-            out.push(v("EE_NAME_CONSTRAINTS", "RFC 5280 §4.2.1.10", Code::ProfileViolation,
-                "nameConstraints must only appear in CA certificates".into(), false));
+            out.push(v(
+                "EE_NAME_CONSTRAINTS",
+                "RFC 5280 §4.2.1.10",
+                Code::ProfileViolation,
+                "nameConstraints must only appear in CA certificates".into(),
+                false,
+            ));
         }
         if let Some(ku) = ext.key_usage
             && ku.has(KeyUsageBit::KeyCertSign)
             && !cert.is_ca()
         {
-            out.push(v("EE_KEY_CERT_SIGN", "RFC 5280 §4.2.1.3, §4.2.1.9", Code::KeyUsageNotAllowed,
-                "keyCertSign is asserted but basicConstraints cA is not".into(), false));
+            out.push(v(
+                "EE_KEY_CERT_SIGN",
+                "RFC 5280 §4.2.1.3, §4.2.1.9",
+                Code::KeyUsageNotAllowed,
+                "keyCertSign is asserted but basicConstraints cA is not".into(),
+                false,
+            ));
         }
         if cert.is_ca() {
-            out.push(v("EE_NOT_CA", "CABF BR 7.1.2.7.8", Code::BasicConstraintsViolation,
-                "the end-entity certificate is a CA certificate (cA TRUE)".into(), true));
+            out.push(v(
+                "EE_NOT_CA",
+                "CABF BR 7.1.2.7.8",
+                Code::BasicConstraintsViolation,
+                "the end-entity certificate is a CA certificate (cA TRUE)".into(),
+                true,
+            ));
         }
         match &ext.ext_key_usage {
-            None => out.push(v("EE_EKU_PRESENT", "CABF BR 7.1.2.7.10", Code::EkuNotAllowed,
-                "the end-entity certificate has no extKeyUsage".into(), true)),
+            None => out.push(v(
+                "EE_EKU_PRESENT",
+                "CABF BR 7.1.2.7.10",
+                Code::EkuNotAllowed,
+                "the end-entity certificate has no extKeyUsage".into(),
+                true,
+            )),
             Some(ekus) => {
                 if ekus.iter().any(|e| e.as_bytes() == oid::ANY_EKU) {
-                    out.push(v("EE_NO_ANY_EKU", "CABF BR 7.1.2.7.10", Code::EkuNotAllowed,
-                        "anyExtendedKeyUsage is not allowed in an end-entity certificate".into(), true));
+                    out.push(v(
+                        "EE_NO_ANY_EKU",
+                        "CABF BR 7.1.2.7.10",
+                        Code::EkuNotAllowed,
+                        "anyExtendedKeyUsage is not allowed in an end-entity certificate".into(),
+                        true,
+                    ));
                 }
                 if critical(oid::EXT_KEY_USAGE) == Some(true) {
-                    out.push(v("EE_EKU_NOT_CRITICAL", "CABF BR 7.1.2.7.10", Code::EkuNotAllowed,
-                        "extKeyUsage must not be critical".into(), true));
+                    out.push(v(
+                        "EE_EKU_NOT_CRITICAL",
+                        "CABF BR 7.1.2.7.10",
+                        Code::EkuNotAllowed,
+                        "extKeyUsage must not be critical".into(),
+                        true,
+                    ));
                 }
             }
         }
         if let Some(why) = cn_near_miss(cert) {
-            out.push(v("CN_IN_SAN", "CABF BR 7.1.4.3", Code::ProfileViolation, why, true));
+            out.push(v(
+                "CN_IN_SAN",
+                "CABF BR 7.1.4.3",
+                Code::ProfileViolation,
+                why,
+                true,
+            ));
         }
         for n in ext.subject_alt_name.iter().flatten() {
             if let GeneralName::Dns(d) = n
                 && let Some(base) = d.strip_prefix("*.")
                 && is_public_suffix(base)
             {
-                out.push(v("WILDCARD_PUBLIC_SUFFIX", "CABF BR 3.2.2.6", Code::ProfileViolation,
-                    format!("the wildcard {d:?} covers a public suffix"), true));
+                out.push(v(
+                    "WILDCARD_PUBLIC_SUFFIX",
+                    "CABF BR 3.2.2.6",
+                    Code::ProfileViolation,
+                    format!("the wildcard {d:?} covers a public suffix"),
+                    true,
+                ));
             }
         }
     }
@@ -268,7 +427,9 @@ fn key_not_allowed(cert: &Certificate) -> Option<String> {
             if bits < 2048 {
                 Some(format!("an RSA key of {bits} bits is below 2048"))
             } else if bits % 8 != 0 {
-                Some(format!("an RSA modulus of {bits} bits is not a multiple of 8"))
+                Some(format!(
+                    "an RSA modulus of {bits} bits is not a multiple of 8"
+                ))
             } else {
                 None
             }
@@ -277,11 +438,17 @@ fn key_not_allowed(cert: &Certificate) -> Option<String> {
             let curve = r.oid().ok()?;
             match curve {
                 oid::CURVE_P256 | oid::CURVE_P384 | oid::CURVE_P521 => None,
-                other => Some(format!("the elliptic curve {} is not allowed", oid::dotted(other))),
+                other => Some(format!(
+                    "the elliptic curve {} is not allowed",
+                    oid::dotted(other)
+                )),
             }
         }
         oid::ED25519 => None,
-        other => Some(format!("the key algorithm {} is not allowed", oid::dotted(other))),
+        other => Some(format!(
+            "the key algorithm {} is not allowed",
+            oid::dotted(other)
+        )),
     }
 }
 
@@ -319,7 +486,9 @@ fn root_aki_problem(cert: &Certificate) -> Option<String> {
 fn cn_near_miss(cert: &Certificate) -> Option<String> {
     let san = cert.extensions().subject_alt_name.as_deref()?;
     for cn in cert.subject().attributes(oid::AT_COMMON_NAME) {
-        let Ok(value) = std::str::from_utf8(&cn.value) else { continue };
+        let Ok(value) = std::str::from_utf8(&cn.value) else {
+            continue;
+        };
         let exact = san.iter().any(|n| match n {
             GeneralName::Dns(d) => d.as_bytes() == &*cn.value,
             GeneralName::Ip(b) => ip_text(b).is_some_and(|t| t == value),

@@ -81,7 +81,8 @@ fn certs(pems: &[String]) -> Vec<Certificate> {
 
 /// Runs one case; returns (actual, context).
 fn run(case: &Case, memo: &SignatureMemo) -> (&'static str, String) {
-    let leaf_der = match pem::decode_all(case.peer_certificate.as_bytes(), pem::CERTIFICATE_LABELS) {
+    let leaf_der = match pem::decode_all(case.peer_certificate.as_bytes(), pem::CERTIFICATE_LABELS)
+    {
         Ok(v) if !v.is_empty() => v.into_iter().next().unwrap(),
         _ => return ("FAILURE", "peer certificate is not PEM".into()),
     };
@@ -103,7 +104,11 @@ fn run(case: &Case, memo: &SignatureMemo) -> (&'static str, String) {
         .flatten()
         .filter_map(|d| Crl::from_der(&d).ok())
         .collect();
-    let mut opts = ValidationOptions::at(case.validation_time.as_deref().map_or(DEFAULT_TIME, parse_time));
+    let mut opts = ValidationOptions::at(
+        case.validation_time
+            .as_deref()
+            .map_or(DEFAULT_TIME, parse_time),
+    );
     opts.key_usage = case
         .key_usage
         .as_deref()
@@ -111,24 +116,44 @@ fn run(case: &Case, memo: &SignatureMemo) -> (&'static str, String) {
         .iter()
         .map(|k| KeyUsageBit::from_name(k).unwrap_or_else(|| panic!("unknown key usage {k}")))
         .collect();
-    let mut eku: Vec<Oid> = case.extended_key_usage.as_deref().unwrap_or(&[]).iter().map(|e| eku_oid(e)).collect();
+    let mut eku: Vec<Oid> = case
+        .extended_key_usage
+        .as_deref()
+        .unwrap_or(&[])
+        .iter()
+        .map(|e| eku_oid(e))
+        .collect();
     if eku.is_empty() {
-        eku.push(eku_oid(if case.validation_kind == "CLIENT" { "clientAuth" } else { "serverAuth" }));
+        eku.push(eku_oid(if case.validation_kind == "CLIENT" {
+            "clientAuth"
+        } else {
+            "serverAuth"
+        }));
     }
     opts.extended_key_usage = eku;
-    opts.server_name = case.expected_peer_name.as_ref().and_then(|p| match p.kind.as_str() {
-        "DNS" => Some(ServerName::Dns(p.value.clone())),
-        "IP" => p.value.parse().ok().map(ServerName::Ip),
-        _ => None,
-    });
+    opts.server_name = case
+        .expected_peer_name
+        .as_ref()
+        .and_then(|p| match p.kind.as_str() {
+            "DNS" => Some(ServerName::Dns(p.value.clone())),
+            "IP" => p.value.parse().ok().map(ServerName::Ip),
+            _ => None,
+        });
     opts.max_chain_depth = case.max_chain_depth;
     opts.profile = huren_validator::Profile::WebPki;
     if !crls.is_empty() {
         opts.revocation = RevocationPolicy::Require;
     }
     let report = validate(&leaf, &intermediates, &anchors, &crls, &opts, memo);
-    let actual = if report.is_valid() { "SUCCESS" } else { "FAILURE" };
-    (actual, format!("{} {}: {}", report.status, report.code, report.message))
+    let actual = if report.is_valid() {
+        "SUCCESS"
+    } else {
+        "FAILURE"
+    };
+    (
+        actual,
+        format!("{} {}: {}", report.status, report.code, report.message),
+    )
 }
 
 #[test]
@@ -143,13 +168,19 @@ fn limbo_corpus() {
     let corpus: Corpus = serde_json::from_str(&json).unwrap();
     let exceptions_text = include_str!("limbo-exceptions.tsv");
     let mut exceptions: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
-    for line in exceptions_text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in exceptions_text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let mut f = line.splitn(3, '\t');
         let id = f.next().unwrap();
         let actual = f.next().expect("exceptions: id, actual result, reason");
         let reason = f.next().expect("exceptions need a reason");
         assert!(!reason.trim().is_empty(), "exception {id} has no reason");
-        assert!(exceptions.insert(id, (actual, reason)).is_none(), "exception {id} listed twice");
+        assert!(
+            exceptions.insert(id, (actual, reason)).is_none(),
+            "exception {id} listed twice"
+        );
     }
     let memo = SignatureMemo::default();
     let (mut pass, mut wrong_accept, mut wrong_reject, mut excepted) = (0, 0, 0, 0);
@@ -159,11 +190,15 @@ fn limbo_corpus() {
     for case in &corpus.testcases {
         seen.insert(case.id.as_str());
         let (actual, context) = run(case, &memo);
-        results.push(serde_json::json!({"id": case.id, "actual_result": actual, "context": context}));
+        results
+            .push(serde_json::json!({"id": case.id, "actual_result": actual, "context": context}));
         if actual == case.expected_result {
             pass += 1;
             if exceptions.contains_key(case.id.as_str()) {
-                unexpected.push(format!("{}: now gives the expected {actual}; remove it from the exceptions", case.id));
+                unexpected.push(format!(
+                    "{}: now gives the expected {actual}; remove it from the exceptions",
+                    case.id
+                ));
             }
             continue;
         }
@@ -174,21 +209,33 @@ fn limbo_corpus() {
         }
         match exceptions.get(case.id.as_str()) {
             Some((listed, _)) if *listed == actual => excepted += 1,
-            _ => unexpected.push(format!("{}: expected {}, got {actual} ({context})", case.id, case.expected_result)),
+            _ => unexpected.push(format!(
+                "{}: expected {}, got {actual} ({context})",
+                case.id, case.expected_result
+            )),
         }
     }
     for id in exceptions.keys() {
         if !seen.contains(id) {
-            unexpected.push(format!("{id}: listed in the exceptions but not in the corpus"));
+            unexpected.push(format!(
+                "{id}: listed in the exceptions but not in the corpus"
+            ));
         }
     }
     let out = serde_json::json!({"version": 1, "harness": "huren", "results": results});
     let out_path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("limbo-results.json");
     std::fs::write(&out_path, serde_json::to_vec_pretty(&out).unwrap()).unwrap();
-    eprintln!(
+    let summary = format!(
         "x509-limbo: {} cases, {pass} pass, {wrong_accept} wrongly accepted, {wrong_reject} wrongly rejected ({excepted} of the divergences listed in limbo-exceptions.tsv); results in {}",
         corpus.testcases.len(),
         out_path.display()
     );
-    assert!(unexpected.is_empty(), "{} unexpected results:\n{}", unexpected.len(), unexpected.join("\n"));
+    eprintln!("{summary}");
+    std::fs::write(out_path.with_file_name("limbo-summary.txt"), format!("{summary}\n")).unwrap();
+    assert!(
+        unexpected.is_empty(),
+        "{} unexpected results:\n{}",
+        unexpected.len(),
+        unexpected.join("\n")
+    );
 }

@@ -58,7 +58,11 @@ fn generated_vectors_give_their_expected_results() {
         .filter(|e| e.path().join("expected.json").exists())
         .collect();
     cases.sort_by_key(|e| e.path());
-    assert!(cases.len() >= 40, "expected the generated vectors in {}", dir.display());
+    assert!(
+        cases.len() >= 40,
+        "expected the generated vectors in {}",
+        dir.display()
+    );
     let memo = SignatureMemo::default();
     let mut wrong = Vec::new();
     for case in &cases {
@@ -81,10 +85,18 @@ fn generated_vectors_give_their_expected_results() {
             Vec::new()
         };
         let mut o = ValidationOptions::at(parse_time(&exp.time));
-        o.key_usage = exp.key_usage.iter().map(|k| KeyUsageBit::from_name(k).unwrap()).collect();
+        o.key_usage = exp
+            .key_usage
+            .iter()
+            .map(|k| KeyUsageBit::from_name(k).unwrap())
+            .collect();
         o.extended_key_usage = exp.eku.iter().map(|e| Oid::parse(e).unwrap()).collect();
         o.policy = PolicyInputs {
-            initial_policy_set: exp.policies.iter().map(|e| Oid::parse(e).unwrap()).collect(),
+            initial_policy_set: exp
+                .policies
+                .iter()
+                .map(|e| Oid::parse(e).unwrap())
+                .collect(),
             require_explicit_policy: exp.require_explicit_policy,
             inhibit_policy_mapping: exp.inhibit_policy_mapping,
             inhibit_any_policy: exp.inhibit_any_policy,
@@ -111,5 +123,10 @@ fn generated_vectors_give_their_expected_results() {
             ));
         }
     }
-    assert!(wrong.is_empty(), "{} vectors disagree:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} vectors disagree:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }

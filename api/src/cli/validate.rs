@@ -91,7 +91,8 @@ pub struct ValidateArgs {
 struct UsageError(String);
 
 fn read(path: &Path, what: &str) -> Result<Vec<u8>, UsageError> {
-    std::fs::read(path).map_err(|e| UsageError(format!("cannot read {what} file {}: {e}", path.display())))
+    std::fs::read(path)
+        .map_err(|e| UsageError(format!("cannot read {what} file {}: {e}", path.display())))
 }
 
 fn load_certs(path: &Path, what: &str) -> Result<Vec<Certificate>, UsageError> {
@@ -99,13 +100,20 @@ fn load_certs(path: &Path, what: &str) -> Result<Vec<Certificate>, UsageError> {
     let ders = pem::decode_all(&bytes, pem::CERTIFICATE_LABELS)
         .map_err(|e| UsageError(format!("{what} file {}: {e}", path.display())))?;
     if ders.is_empty() {
-        return Err(UsageError(format!("{what} file {}: no certificate in it", path.display())));
+        return Err(UsageError(format!(
+            "{what} file {}: no certificate in it",
+            path.display()
+        )));
     }
     ders.iter()
         .enumerate()
         .map(|(i, d)| {
             Certificate::from_der(d).map_err(|e| {
-                UsageError(format!("{what} file {}: certificate {} is malformed: {e}", path.display(), i + 1))
+                UsageError(format!(
+                    "{what} file {}: certificate {} is malformed: {e}",
+                    path.display(),
+                    i + 1
+                ))
             })
         })
         .collect()
@@ -116,12 +124,21 @@ fn load_crls(path: &Path) -> Result<Vec<Crl>, UsageError> {
     let ders = pem::decode_all(&bytes, pem::CRL_LABELS)
         .map_err(|e| UsageError(format!("CRL file {}: {e}", path.display())))?;
     if ders.is_empty() {
-        return Err(UsageError(format!("CRL file {}: no CRL in it", path.display())));
+        return Err(UsageError(format!(
+            "CRL file {}: no CRL in it",
+            path.display()
+        )));
     }
     ders.iter()
         .enumerate()
         .map(|(i, d)| {
-            Crl::from_der(d).map_err(|e| UsageError(format!("CRL file {}: CRL {} is malformed: {e}", path.display(), i + 1)))
+            Crl::from_der(d).map_err(|e| {
+                UsageError(format!(
+                    "CRL file {}: CRL {} is malformed: {e}",
+                    path.display(),
+                    i + 1
+                ))
+            })
         })
         .collect()
 }
@@ -148,7 +165,8 @@ fn eku_oid(s: &str) -> Option<Oid> {
 
 fn options(args: &ValidateArgs) -> Result<ValidationOptions, UsageError> {
     let time = match &args.time {
-        Some(t) => parse_time(t).ok_or_else(|| UsageError(format!("--time {t:?} is not an RFC 3339 time")))?,
+        Some(t) => parse_time(t)
+            .ok_or_else(|| UsageError(format!("--time {t:?} is not an RFC 3339 time")))?,
         None => time::OffsetDateTime::now_utc().unix_timestamp(),
     };
     let mut o = ValidationOptions::at(time);
@@ -161,7 +179,9 @@ fn options(args: &ValidateArgs) -> Result<ValidationOptions, UsageError> {
         initial_policy_set: args
             .policies
             .iter()
-            .map(|p| Oid::parse(p).ok_or_else(|| UsageError(format!("--policy {p:?} is not an OID"))))
+            .map(|p| {
+                Oid::parse(p).ok_or_else(|| UsageError(format!("--policy {p:?} is not an OID")))
+            })
             .collect::<Result<_, _>>()?,
         require_explicit_policy: args.require_explicit_policy,
         inhibit_policy_mapping: args.inhibit_policy_mapping,
@@ -170,12 +190,18 @@ fn options(args: &ValidateArgs) -> Result<ValidationOptions, UsageError> {
     o.key_usage = args
         .key_usages
         .iter()
-        .map(|k| KeyUsageBit::from_name(k).ok_or_else(|| UsageError(format!("--key-usage {k:?} is not a key usage name"))))
+        .map(|k| {
+            KeyUsageBit::from_name(k)
+                .ok_or_else(|| UsageError(format!("--key-usage {k:?} is not a key usage name")))
+        })
         .collect::<Result<_, _>>()?;
     o.extended_key_usage = args
         .ekus
         .iter()
-        .map(|e| eku_oid(e).ok_or_else(|| UsageError(format!("--eku {e:?} is not an OID or a known purpose"))))
+        .map(|e| {
+            eku_oid(e)
+                .ok_or_else(|| UsageError(format!("--eku {e:?} is not an OID or a known purpose")))
+        })
         .collect::<Result<_, _>>()?;
     if let Some(d) = &args.dns_name {
         if !huren_validator::names::valid_dns(d, false) {
@@ -184,7 +210,9 @@ fn options(args: &ValidateArgs) -> Result<ValidationOptions, UsageError> {
         o.server_name = Some(ServerName::Dns(d.clone()));
     }
     if let Some(ip) = &args.ip {
-        let addr: IpAddr = ip.parse().map_err(|_| UsageError(format!("--ip {ip:?} is not an IP address")))?;
+        let addr: IpAddr = ip
+            .parse()
+            .map_err(|_| UsageError(format!("--ip {ip:?} is not an IP address")))?;
         o.server_name = Some(ServerName::Ip(addr));
     }
     o.max_chain_depth = args.max_chain_depth;
@@ -228,7 +256,8 @@ fn run_inner(args: &ValidateArgs) -> Result<i32, UsageError> {
     let report = validate(&target, &intermediates, &anchors, &crls, &opts, &memo);
     let out = match args.format {
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&render::report_json(&report)).unwrap_or_default();
+            let mut s =
+                serde_json::to_string_pretty(&render::report_json(&report)).unwrap_or_default();
             s.push('\n');
             s
         }

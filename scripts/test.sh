@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test of huren: the workspace's unit and integration tests (x509-limbo in full,
+# the generated vectors, the CLI contract, OpenSSL interop), the test-vector drift check, and a
+# short fuzzing smoke run. External corpora are read from ../shared/testdata (or
+# $HUREN_TESTDATA); without them their tests are skipped and named at the end, except in CI
+# (CI=true), where they are required.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the tests drive as peers.
+need=()
+command -v openssl >/dev/null || need+=(openssl)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "== installing ${need[*]}"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}"
+  else sudo apt-get update -qq && sudo apt-get install -y -qq "${need[@]}"; fi
+fi
+
+export HUREN_TESTDATA="${HUREN_TESTDATA:-$PWD/../shared/testdata}"
+
+echo "== test vectors: regenerate and compare with the checked-in files"
+cargo run -q -p huren-testvectors -- check
+
+rm -f target/tmp/limbo-summary.txt
+echo "== cargo test --workspace"
+cargo test --workspace 2>&1 | tee target/test-output.txt
+
+if [ -f fuzz/smoke.sh ]; then
+  echo "== fuzzing smoke run"
+  bash fuzz/smoke.sh
+fi
+
+echo "== summary"
+summary=target/tmp/limbo-summary.txt
+if [ -f "$HUREN_TESTDATA/limbo/limbo.json.gz" ] && [ -f "$summary" ]; then
+  cat "$summary"
+else
+  echo "SKIPPED: x509-limbo conformance ($HUREN_TESTDATA/limbo/limbo.json.gz not found)."
+  echo "  Get the corpora: place the shared test data beside the clone as ../shared/testdata,"
+  echo "  or set HUREN_TESTDATA to a directory holding limbo/limbo.json.gz (x509-limbo, C2SP)."
+fi
