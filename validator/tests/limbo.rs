@@ -231,7 +231,11 @@ fn limbo_corpus() {
         out_path.display()
     );
     eprintln!("{summary}");
-    std::fs::write(out_path.with_file_name("limbo-summary.txt"), format!("{summary}\n")).unwrap();
+    std::fs::write(
+        out_path.with_file_name("limbo-summary.txt"),
+        format!("{summary}\n"),
+    )
+    .unwrap();
     assert!(
         unexpected.is_empty(),
         "{} unexpected results:\n{}",
