@@ -3,35 +3,30 @@
 //! Parsing is strict DER and happens once per certificate; intermediates and anchors are
 //! parsed when they are loaded and kept. Fields that no check reads stay raw bytes.
 
+use crate::Error;
 use crate::der::{self, DerError, Reader, tag};
 use crate::names::{GeneralName, Name, NameConstraints};
 use crate::oid::{self, Oid};
 use std::ops::Range;
 
-/// Why a certificate could not be parsed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CertError {
-    /// What is wrong, naming the field.
-    pub reason: String,
-}
-
-impl core::fmt::Display for CertError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(&self.reason)
+fn bad(field: &str, e: DerError) -> Error {
+    Error::MalformedCertificate {
+        field: field.to_string(),
+        reason: e.to_string(),
     }
 }
 
-impl std::error::Error for CertError {}
-
-fn bad(field: &str, e: DerError) -> CertError {
-    CertError {
-        reason: format!("{field}: {e}"),
-    }
-}
-
-fn err(reason: impl Into<String>) -> CertError {
-    CertError {
-        reason: reason.into(),
+fn err(reason: impl Into<String>) -> Error {
+    let reason = reason.into();
+    match reason.split_once(": ") {
+        Some((field, why)) => Error::MalformedCertificate {
+            field: field.to_string(),
+            reason: why.to_string(),
+        },
+        None => Error::MalformedCertificate {
+            field: "certificate".into(),
+            reason,
+        },
     }
 }
 
@@ -252,7 +247,7 @@ pub struct Certificate {
 impl Certificate {
     /// Parses a DER certificate. Fails on anything that is not a well-formed X.509
     /// certificate under RFC 5280's DER profile.
-    pub fn from_der(input: &[u8]) -> Result<Self, CertError> {
+    pub fn from_der(input: &[u8]) -> Result<Self, Error> {
         let der: Box<[u8]> = input.into();
         let base = der.as_ptr() as usize;
         let range = |s: &[u8]| {
@@ -453,7 +448,7 @@ impl Certificate {
 }
 
 /// RFC 5280 §4.1.2.5: dates through 2049 as UTCTime, from 2050 as GeneralizedTime.
-fn check_time_encoding(t: &der::Tlv<'_>, secs: i64, field: &str) -> Result<(), CertError> {
+fn check_time_encoding(t: &der::Tlv<'_>, secs: i64, field: &str) -> Result<(), Error> {
     const Y2050: i64 = 2_524_608_000;
     match t.tag {
         tag::GENERALIZED_TIME if secs < Y2050 => Err(err(format!(
@@ -464,7 +459,7 @@ fn check_time_encoding(t: &der::Tlv<'_>, secs: i64, field: &str) -> Result<(), C
     }
 }
 
-fn parse_extensions(contents: &[u8]) -> Result<Extensions, CertError> {
+fn parse_extensions(contents: &[u8]) -> Result<Extensions, Error> {
     let mut ext = Extensions::default();
     let seq = der::single(contents, tag::SEQUENCE).map_err(|e| bad("extensions", e))?;
     let mut r = Reader::new(seq);

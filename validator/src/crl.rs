@@ -10,7 +10,7 @@ use crate::cert::{self, DistributionPoint, KeyUsageBit};
 use crate::der::{self, DerError, Reader, tag};
 use crate::names::{GeneralName, Name};
 use crate::oid::{self, Oid};
-use crate::{CertError, Certificate};
+use crate::{Certificate, Error};
 
 /// ReasonFlags covering every reason (bits 1–8; bit 0 `unused`).
 pub const ALL_REASONS: u16 = 0x1FE;
@@ -64,15 +64,23 @@ pub struct Crl {
     unhandled_critical: Vec<Oid>,
 }
 
-fn bad(field: &str, e: DerError) -> CertError {
-    CertError {
-        reason: format!("CRL {field}: {e}"),
+fn bad(field: &str, e: DerError) -> Error {
+    Error::MalformedCrl {
+        field: field.to_string(),
+        reason: e.to_string(),
+    }
+}
+
+fn malformed(field: &str, reason: String) -> Error {
+    Error::MalformedCrl {
+        field: field.to_string(),
+        reason,
     }
 }
 
 impl Crl {
     /// Parses a DER CRL.
-    pub fn from_der(input: &[u8]) -> Result<Self, CertError> {
+    pub fn from_der(input: &[u8]) -> Result<Self, Error> {
         let der: Box<[u8]> = input.into();
         let base = der.as_ptr() as usize;
         let range = |s: &[u8]| {
@@ -101,16 +109,17 @@ impl Crl {
             None => 0,
         };
         if version > 1 {
-            return Err(CertError {
-                reason: format!("CRL version {} is unknown", version + 1),
-            });
+            return Err(malformed(
+                "version",
+                format!("version {} is unknown", version + 1),
+            ));
         }
         let inner = t.expect(tag::SEQUENCE).map_err(|e| bad("signature", e))?;
         if inner.full != alg.full {
-            return Err(CertError {
-                reason: "CRL signature algorithm in tbsCertList differs from signatureAlgorithm"
-                    .into(),
-            });
+            return Err(malformed(
+                "signature",
+                "the algorithm in tbsCertList differs from signatureAlgorithm".into(),
+            ));
         }
         let issuer_tlv = t.expect(tag::SEQUENCE).map_err(|e| bad("issuer", e))?;
         let issuer = Name::from_der(issuer_tlv.full).map_err(|e| bad("issuer", e))?;
@@ -164,12 +173,10 @@ impl Crl {
                             }
                             oid::INVALIDITY_DATE => {}
                             _ if critical => {
-                                return Err(CertError {
-                                    reason: format!(
-                                        "CRL entry has an unknown critical extension {}",
-                                        oid::dotted(id)
-                                    ),
-                                });
+                                return Err(malformed(
+                                    "crlEntryExtensions",
+                                    format!("unknown critical extension {}", oid::dotted(id)),
+                                ));
                             }
                             _ => {}
                         }
@@ -281,7 +288,7 @@ impl Crl {
     }
 }
 
-fn read_extension<'a>(x: &mut Reader<'a>) -> Result<(&'a [u8], bool, &'a [u8]), CertError> {
+fn read_extension<'a>(x: &mut Reader<'a>) -> Result<(&'a [u8], bool, &'a [u8]), Error> {
     let mut e = x.sequence().map_err(|e| bad("extension", e))?;
     let id = e.oid().map_err(|e| bad("extension id", e))?;
     let critical = match e

@@ -34,6 +34,7 @@ mod anchors;
 pub mod cert;
 pub mod crl;
 pub mod der;
+mod error;
 pub mod memo;
 pub mod names;
 pub mod oid;
@@ -44,8 +45,9 @@ pub mod profile;
 mod report;
 
 pub use anchors::{Anchor, AnchorSet};
-pub use cert::{CertError, Certificate, KeyUsageBit};
+pub use cert::{Certificate, KeyUsageBit};
 pub use crl::Crl;
+pub use error::Error;
 pub use memo::SignatureMemo;
 pub use names::ServerName;
 pub use oid::Oid;

@@ -1,58 +1,30 @@
 //! Reading certificates and CRLs from PEM or DER bytes (detected).
 
-use core::fmt;
-
-/// Why input bytes hold no usable objects.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PemError {
-    /// A PEM block could not be decoded.
-    BadBlock {
-        /// 1-based index of the block.
-        block: usize,
-        /// What is wrong.
-        reason: String,
-    },
-    /// The input is neither PEM nor DER of the expected kind.
-    NotPemOrDer,
-    /// A PEM block holds a private key: refused (and never echoed).
-    PrivateKey,
-}
-
-impl fmt::Display for PemError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PemError::BadBlock { block, reason } => write!(f, "PEM block {block}: {reason}"),
-            PemError::NotPemOrDer => f.write_str("neither PEM nor DER"),
-            PemError::PrivateKey => f.write_str("the input holds a private key, which is refused"),
-        }
-    }
-}
-
-impl std::error::Error for PemError {}
+use crate::Error;
 
 /// Splits PEM text into (label, DER) pairs, or treats bytes starting with a SEQUENCE tag as
 /// one DER object. Blocks with labels not in `labels` are skipped; a private key is refused.
-pub fn decode_all(input: &[u8], labels: &[&str]) -> Result<Vec<Vec<u8>>, PemError> {
+pub fn decode_all(input: &[u8], labels: &[&str]) -> Result<Vec<Vec<u8>>, Error> {
     if input.first() == Some(&0x30) {
         return Ok(vec![input.to_vec()]);
     }
-    let text = std::str::from_utf8(input).map_err(|_| PemError::NotPemOrDer)?;
+    let text = std::str::from_utf8(input).map_err(|_| Error::NotPemOrDer)?;
     let mut out = Vec::new();
     let mut rest = text;
     let mut block = 0;
     while let Some(start) = rest.find("-----BEGIN ") {
         block += 1;
         let after = &rest[start + 11..];
-        let label_end = after.find("-----").ok_or(PemError::BadBlock {
+        let label_end = after.find("-----").ok_or(Error::Pem {
             block,
             reason: "unterminated BEGIN line".into(),
         })?;
         let label = &after[..label_end];
         if label.contains("PRIVATE KEY") {
-            return Err(PemError::PrivateKey);
+            return Err(Error::PrivateKey);
         }
         let end_marker = format!("-----END {label}-----");
-        let end = rest[start..].find(&end_marker).ok_or(PemError::BadBlock {
+        let end = rest[start..].find(&end_marker).ok_or(Error::Pem {
             block,
             reason: format!("no END line for {label}"),
         })?;
@@ -62,15 +34,14 @@ pub fn decode_all(input: &[u8], labels: &[&str]) -> Result<Vec<Vec<u8>>, PemErro
             continue;
         }
         let normalized = whole.replace("\r\n", "\n");
-        let (_, der) =
-            pem_rfc7468::decode_vec(normalized.as_bytes()).map_err(|e| PemError::BadBlock {
-                block,
-                reason: e.to_string(),
-            })?;
+        let (_, der) = pem_rfc7468::decode_vec(normalized.as_bytes()).map_err(|e| Error::Pem {
+            block,
+            reason: e.to_string(),
+        })?;
         out.push(der);
     }
     if block == 0 {
-        return Err(PemError::NotPemOrDer);
+        return Err(Error::NotPemOrDer);
     }
     Ok(out)
 }
@@ -98,11 +69,11 @@ mod tests {
         let key = "-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----\n";
         assert_eq!(
             decode_all(key.as_bytes(), CERTIFICATE_LABELS),
-            Err(PemError::PrivateKey)
+            Err(Error::PrivateKey)
         );
         assert_eq!(
             decode_all(b"hello", CERTIFICATE_LABELS),
-            Err(PemError::NotPemOrDer)
+            Err(Error::NotPemOrDer)
         );
     }
 }
