@@ -21,9 +21,12 @@ export HUREN_TESTDATA="${HUREN_TESTDATA:-$PWD/../shared/testdata}"
 echo "== test vectors: regenerate and compare with the checked-in files"
 cargo run -q -p huren-testvectors -- check
 
-rm -f target/tmp/limbo-summary.txt
+target_dir="${CARGO_TARGET_DIR:-target}"
+summary="$target_dir/tmp/limbo-summary.txt"
+differential="$target_dir/tmp/webpki-differential.txt"
+rm -f "$summary" "$differential"
 echo "== cargo test --workspace"
-cargo test --workspace 2>&1 | tee target/test-output.txt
+cargo test --workspace
 
 if [ -f fuzz/smoke.sh ]; then
   echo "== fuzzing smoke run"
@@ -31,11 +34,12 @@ if [ -f fuzz/smoke.sh ]; then
 fi
 
 echo "== summary"
-summary=target/tmp/limbo-summary.txt
 if [ -f "$HUREN_TESTDATA/limbo/limbo.json.gz" ] && [ -f "$summary" ]; then
   cat "$summary"
+  head -n 1 "$differential" 2>/dev/null || true
 else
-  echo "SKIPPED: x509-limbo conformance ($HUREN_TESTDATA/limbo/limbo.json.gz not found)."
+  echo "SKIPPED: x509-limbo conformance and the rustls-webpki differential on it"
+  echo "  ($HUREN_TESTDATA/limbo/limbo.json.gz not found)."
   echo "  Get the corpora: place the shared test data beside the clone as ../shared/testdata,"
   echo "  or set HUREN_TESTDATA to a directory holding limbo/limbo.json.gz (x509-limbo, C2SP)."
 fi
