@@ -399,7 +399,11 @@ impl<'a> Search<'a> {
                         "the path would hold more than {max} intermediate certificates"
                     ),
                     path: path.clone(),
-                    checks: Vec::new(),
+                    checks: vec![failed_check(
+                        Code::PathLengthExceeded,
+                        None,
+                        format!("more than {max} intermediate certificates (--max-chain-depth)"),
+                    )],
                 });
                 continue;
             }
@@ -414,9 +418,9 @@ impl<'a> Search<'a> {
                     depth: depth + 1,
                     key_id_match,
                     code,
+                    checks: vec![failed_check(code, Some(depth), msg.clone())],
                     message: msg,
                     path: p,
-                    checks: Vec::new(),
                 });
                 continue;
             }
@@ -446,9 +450,9 @@ impl<'a> Search<'a> {
                     depth: depth + 1,
                     key_id_match,
                     code,
+                    checks: vec![failed_check(code, Some(depth - 1), msg.clone())],
                     message: msg,
                     path: p,
-                    checks: Vec::new(),
                 });
                 continue;
             }
@@ -1291,6 +1295,25 @@ impl CrlSignatureCheck for Search<'_> {
             }
         }
         Err(last)
+    }
+}
+
+/// The failed check behind a failure found while building (before a path was complete).
+fn failed_check(code: Code, cert_index: Option<usize>, message: String) -> Check {
+    let (id, rule) = match code {
+        Code::BasicConstraintsViolation => ("BASIC_CONSTRAINTS", "RFC 5280 §6.1.4 (k)"),
+        Code::KeyUsageNotAllowed => ("KEY_USAGE", "RFC 5280 §6.1.4 (n)"),
+        Code::CertExpired | Code::CertNotYetValid => ("VALIDITY", "RFC 5280 §6.1.3 (a)(2)"),
+        Code::PathLengthExceeded => ("PATH_LENGTH", "caller's maximum chain depth"),
+        _ => ("SIGNATURE", "RFC 5280 §6.1.3 (a)(1)"),
+    };
+    Check {
+        id,
+        cert_index,
+        result: CheckResult::Failed,
+        rule,
+        message,
+        code,
     }
 }
 
