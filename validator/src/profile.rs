@@ -479,8 +479,8 @@ fn root_aki_problem(cert: &Certificate) -> Option<String> {
 
 /// CABF BR 7.1.4.3: a common name must be a character-for-character copy of a
 /// subjectAltName entry. Enforced where a mismatch can deceive — the CN differs from a SAN
-/// entry only in case, IP address spelling or IDN encoding, or names another host of the
-/// subscriber's own registrable domain — and not where the CN is unrelated to every SAN entry:
+/// entry only in case, IP address spelling or IDN encoding, or names another host under a SAN
+/// entry's registrable domain — and not where the CN is unrelated to every SAN entry:
 /// the BetterTLS suite (9,491 cases in x509-limbo) expects such certificates to be accepted
 /// and relying parties never match a CN when a SAN is present.
 fn cn_near_miss(cert: &Certificate) -> Option<String> {
@@ -499,7 +499,7 @@ fn cn_near_miss(cert: &Certificate) -> Option<String> {
         }
         let lower = value.to_ascii_lowercase();
         let deceptive = san.iter().any(|n| match n {
-            GeneralName::Dns(d) => d.eq_ignore_ascii_case(value),
+            GeneralName::Dns(d) => d.eq_ignore_ascii_case(value) || sibling_host(d, &lower),
             GeneralName::Ip(b) => lenient_ip(value).is_some_and(|ip| ip == *b),
             _ => false,
         }) || !value.is_ascii()
@@ -511,6 +511,18 @@ fn cn_near_miss(cert: &Certificate) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether `cn` names a host below the registrable domain of the SAN entry `san` (Public
+/// Suffix List) without being that registrable domain itself: another host of the same
+/// subscriber that the certificate does not certify.
+fn sibling_host(san: &str, cn: &str) -> bool {
+    let san = san.to_ascii_lowercase();
+    let san = san.strip_prefix("*.").unwrap_or(&san);
+    match (psl::domain(san.as_bytes()), psl::domain(cn.as_bytes())) {
+        (Some(a), Some(b)) => a.as_bytes() == b.as_bytes() && b.as_bytes() != cn.as_bytes(),
+        _ => false,
+    }
 }
 
 /// Parses an IP address the way lenient resolvers do (hexadecimal, leading zeros, fewer
