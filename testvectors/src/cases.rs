@@ -6,12 +6,14 @@ use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5280::{ID_KP_CLIENT_AUTH, ID_KP_SERVER_AUTH};
 use der::DateTime;
 use der::asn1::Null;
+use x509_cert::ext::Extension;
 use x509_cert::ext::pkix::KeyUsages;
 
 use crate::cert::{
-    ANY, CertSpec, CrlSpec, Issued, basic_constraints, certificate_policies, date, dir_name, dns,
-    email, ext, ext_key_usage, ip, issue, issue_crl, key_usage, name_constraints,
-    policy_constraints, policy_mappings, subject_alt_name,
+    ANY, CertSpec, CrlSpec, Issued, basic_constraints, certificate_policies,
+    crl_distribution_point, date, delta_crl_indicator, dir_name, dns, email, ext, ext_key_usage,
+    ip, issue, issue_crl, issuing_distribution_point, key_usage, name_constraints,
+    policy_constraints, policy_mappings, subject_alt_name, uri,
 };
 use crate::keys::{Key, KeyAlg, KeyStore, SigOpts};
 
@@ -469,6 +471,8 @@ fn crl(issuer: &Issued, number: u32, revoked: &[&Issued]) -> Vec<u8> {
                 .map(|c| (c.serial().clone(), date(2026, 3, 1)))
                 .collect(),
             sig: SigOpts::default(),
+            extensions: Vec::new(),
+            entry_issuer: None,
         },
     )
 }
@@ -664,6 +668,8 @@ fn sm2_cases(pki: &mut Pki, cases: &mut Vec<Case>) {
             next_update: date(2026, 5, 1),
             revoked: Vec::new(),
             sig: SigOpts::default(),
+            extensions: Vec::new(),
+            entry_issuer: None,
         },
     );
     let ca_a_crl_bad_signature = issue_crl(
@@ -677,6 +683,8 @@ fn sm2_cases(pki: &mut Pki, cases: &mut Vec<Case>) {
                 corrupt: true,
                 ..SigOpts::default()
             },
+            extensions: Vec::new(),
+            entry_issuer: None,
         },
     );
     let sign_case = |name, description: &str| {
@@ -1874,9 +1882,241 @@ pub(crate) fn build() -> Vectors {
     let mut cases = Vec::new();
     sm2_cases(&mut pki, &mut cases);
     web_cases(&mut pki, &mut cases);
+    crl_feature_cases(&mut pki, &mut cases);
     let mut names: Vec<_> = cases.iter().map(|c| c.name).collect();
     names.sort_unstable();
     names.dedup();
     assert_eq!(names.len(), cases.len(), "duplicate case names");
     Vectors { demo, cases }
+}
+
+const CRL_ROOT: &str = "CN=Huren Test CRL Root CA,O=Huren Test PKI,C=US";
+const CRL_CA: &str = "CN=Huren Test CRL Issuing CA,O=Huren Test PKI,C=US";
+const CRL_SIGNER: &str = "CN=Huren Test Indirect CRL Issuer,O=Huren Test PKI,C=US";
+const CRL_DP_A: &str = "http://crl.huren-test.invalid/ca-a.crl";
+const CRL_DP_B: &str = "http://crl.huren-test.invalid/ca-b.crl";
+
+/// RFC 5280 §6.3 features: delta CRLs, issuing distribution points, user/CA scope and
+/// indirect CRLs, on an ECDSA P-256 hierarchy.
+#[allow(clippy::too_many_lines)]
+fn crl_feature_cases(pki: &mut Pki, cases: &mut Vec<Case>) {
+    use Code::*;
+    let root = pki.root("crl-root", CRL_ROOT, KeyAlg::P256);
+    let ca = pki.ca(
+        "crl-issuing-ca",
+        CRL_CA,
+        KeyAlg::P256,
+        &root,
+        None,
+        &[WEB_DV],
+    );
+    // A certificate whose only job is signing CRLs for the issuing CA (indirect CRLs).
+    let signer_key = pki.key(KeyAlg::P256, "crl-indirect-signer");
+    let mut signer_spec = pki.ca_spec("crl-indirect-signer", CRL_SIGNER, signer_key, None, &[]);
+    signer_spec.extensions = vec![
+        basic_constraints(false, None, false),
+        key_usage(&[KeyUsages::CRLSign]),
+    ];
+    let signer = issue(&signer_spec, Some(&root));
+
+    let leaf_with = |pki: &mut Pki, id: &str, dp: Extension| {
+        let key = pki.key(KeyAlg::P256, id);
+        let mut spec = pki.server_spec(id, &format!("{id}.example.test"), key);
+        spec.extensions.push(dp);
+        issue(&spec, Some(&ca))
+    };
+    let leaf_a = leaf_with(
+        pki,
+        "crl-leaf-a",
+        crl_distribution_point(Some(uri(CRL_DP_A)), None),
+    );
+    let leaf_indirect = leaf_with(
+        pki,
+        "crl-leaf-indirect",
+        crl_distribution_point(None, Some(dir_name(CRL_SIGNER))),
+    );
+    let spec = |number: u32, revoked: &[&Issued], extensions: Vec<Extension>| CrlSpec {
+        number,
+        this_update: date(2026, 5, 1),
+        next_update: date(2026, 7, 1),
+        revoked: revoked
+            .iter()
+            .map(|c| (c.serial().clone(), date(2026, 3, 1)))
+            .collect(),
+        sig: SigOpts::default(),
+        extensions,
+        entry_issuer: None,
+    };
+    let root_crl = issue_crl(&root, &spec(1, &[], Vec::new()));
+    let chain = |name, description: &str, leaf: &Issued, crls: &[&Vec<u8>]| {
+        CaseBuilder::new(name, description, leaf, &[&ca], &[&root])
+            .eku(&[ID_KP_SERVER_AUTH])
+            .revocation(Revocation::Require, &[&[&root_crl], crls].concat())
+            .openssl(None)
+    };
+
+    // Delta CRLs (RFC 5280 §5.2.4, §6.3.3 (c)).
+    let base = issue_crl(&ca, &spec(10, &[], Vec::new()));
+    let delta = issue_crl(&ca, &spec(11, &[&leaf_a], vec![delta_crl_indicator(10)]));
+    cases.push(
+        chain(
+            "crl-delta-revokes",
+            "the complete CRL (number 10) does not list the leaf; a delta CRL on base 10 does",
+            &leaf_a,
+            &[&base, &delta],
+        )
+        .expect(CertRevoked),
+    );
+    let newer_base = issue_crl(&ca, &spec(12, &[], Vec::new()));
+    let old_delta = issue_crl(&ca, &spec(13, &[&leaf_a], vec![delta_crl_indicator(14)]));
+    cases.push(
+        chain(
+            "crl-delta-base-mismatch",
+            "a delta CRL whose base (14) is newer than the complete CRL (12) is not applied",
+            &leaf_a,
+            &[&newer_base, &old_delta],
+        )
+        .expect(Ok),
+    );
+    cases.push(
+        chain(
+            "crl-delta-alone",
+            "only a delta CRL: it is no complete CRL, so status is unavailable",
+            &leaf_a,
+            &[&delta],
+        )
+        .expect(RevocationUnavailable),
+    );
+
+    // Issuing distribution points (RFC 5280 §5.2.5, §6.3.3 (b)(2)).
+    let idp_a = issue_crl(
+        &ca,
+        &spec(
+            20,
+            &[&leaf_a],
+            vec![issuing_distribution_point(
+                Some(uri(CRL_DP_A)),
+                false,
+                false,
+                false,
+            )],
+        ),
+    );
+    cases.push(
+        chain(
+            "crl-idp-match",
+            "the CRL's issuing distribution point names the leaf's distribution point and lists it",
+            &leaf_a,
+            &[&idp_a],
+        )
+        .expect(CertRevoked),
+    );
+    let idp_b = issue_crl(
+        &ca,
+        &spec(
+            21,
+            &[&leaf_a],
+            vec![issuing_distribution_point(
+                Some(uri(CRL_DP_B)),
+                false,
+                false,
+                false,
+            )],
+        ),
+    );
+    cases.push(
+        chain(
+            "crl-idp-mismatch",
+            "the CRL covers another distribution point, so it says nothing about the leaf",
+            &leaf_a,
+            &[&idp_b],
+        )
+        .expect(RevocationUnavailable),
+    );
+    let only_ca = issue_crl(
+        &ca,
+        &spec(
+            22,
+            &[],
+            vec![issuing_distribution_point(None, false, true, false)],
+        ),
+    );
+    cases.push(
+        chain(
+            "crl-idp-only-ca-certs",
+            "a CRL that only covers CA certificates cannot answer for an end entity",
+            &leaf_a,
+            &[&only_ca],
+        )
+        .expect(RevocationUnavailable),
+    );
+    let only_user = issue_crl(
+        &ca,
+        &spec(
+            23,
+            &[&leaf_a],
+            vec![issuing_distribution_point(
+                Some(uri(CRL_DP_A)),
+                true,
+                false,
+                false,
+            )],
+        ),
+    );
+    cases.push(
+        chain(
+            "crl-idp-only-user-certs",
+            "a CRL that only covers end-entity certificates lists the leaf",
+            &leaf_a,
+            &[&only_user],
+        )
+        .expect(CertRevoked),
+    );
+
+    // Indirect CRLs (RFC 5280 §5.3.3, §6.3.3 (b)(1), (f)).
+    let mut indirect_spec = spec(
+        30,
+        &[&leaf_indirect],
+        vec![issuing_distribution_point(None, false, false, true)],
+    );
+    indirect_spec.entry_issuer = Some(vec![dir_name(CRL_CA)]);
+    let indirect = issue_crl(&signer, &indirect_spec);
+    let indirect_chain = |name, description: &str, crls: &[&Vec<u8>], extra: &[&Issued]| {
+        let intermediates: Vec<&Issued> =
+            std::iter::once(&ca).chain(extra.iter().copied()).collect();
+        CaseBuilder::new(name, description, &leaf_indirect, &intermediates, &[&root])
+            .eku(&[ID_KP_SERVER_AUTH])
+            .revocation(Revocation::Require, &[&[&root_crl], crls].concat())
+            .openssl(None)
+    };
+    cases.push(
+        indirect_chain(
+            "crl-indirect-revokes",
+            "an indirect CRL signed by a dedicated CRL issuer (its own path to the root, keyUsage cRLSign) lists the leaf under certificateIssuer",
+            &[&indirect],
+            &[&signer],
+        )
+        .expect(CertRevoked),
+    );
+    cases.push(
+        indirect_chain(
+            "crl-indirect-signer-unknown",
+            "the indirect CRL's signer certificate is not supplied, so the CRL cannot be verified",
+            &[&indirect],
+            &[],
+        )
+        .expect(RevocationUnavailable),
+    );
+    let mut not_indirect_spec = spec(31, &[&leaf_indirect], Vec::new());
+    not_indirect_spec.entry_issuer = Some(vec![dir_name(CRL_CA)]);
+    let not_indirect = issue_crl(&signer, &not_indirect_spec);
+    cases.push(
+        indirect_chain(
+            "crl-indirect-not-marked",
+            "a CRL from another issuer without indirectCRL in its issuing distribution point is out of scope",
+            &[&not_indirect],
+            &[&signer],
+        )
+        .expect(RevocationUnavailable),
+    );
 }

@@ -10,8 +10,9 @@ use std::str::FromStr;
 
 use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5280::{
-    ANY_POLICY, ID_CE_AUTHORITY_KEY_IDENTIFIER, ID_CE_BASIC_CONSTRAINTS,
-    ID_CE_CERTIFICATE_POLICIES, ID_CE_CRL_NUMBER, ID_CE_CRL_REASONS, ID_CE_EXT_KEY_USAGE,
+    ANY_POLICY, ID_CE_AUTHORITY_KEY_IDENTIFIER, ID_CE_BASIC_CONSTRAINTS, ID_CE_CERTIFICATE_ISSUER,
+    ID_CE_CERTIFICATE_POLICIES, ID_CE_CRL_DISTRIBUTION_POINTS, ID_CE_CRL_NUMBER, ID_CE_CRL_REASONS,
+    ID_CE_DELTA_CRL_INDICATOR, ID_CE_EXT_KEY_USAGE, ID_CE_ISSUING_DISTRIBUTION_POINT,
     ID_CE_KEY_USAGE, ID_CE_NAME_CONSTRAINTS, ID_CE_POLICY_CONSTRAINTS, ID_CE_POLICY_MAPPINGS,
     ID_CE_SUBJECT_ALT_NAME, ID_CE_SUBJECT_KEY_IDENTIFIER,
 };
@@ -369,6 +370,10 @@ pub(crate) struct CrlSpec {
     pub revoked: Vec<(SerialNumber, DateTime)>,
     /// How the CRL is signed.
     pub sig: SigOpts,
+    /// Further CRL extensions (issuingDistributionPoint, deltaCRLIndicator, …).
+    pub extensions: Vec<Extension>,
+    /// certificateIssuer on the first revoked entry (indirect CRLs; later entries inherit it).
+    pub entry_issuer: Option<Vec<GeneralName>>,
 }
 
 /// Issues a v2 CRL signed by `issuer`, with authorityKeyIdentifier and
@@ -377,14 +382,17 @@ pub(crate) fn issue_crl(issuer: &Issued, spec: &CrlSpec) -> Vec<u8> {
     let revoked: Vec<RevokedCert> = spec
         .revoked
         .iter()
-        .map(|(serial, when)| RevokedCert {
-            serial_number: serial.clone(),
-            revocation_date: Time::from(*when),
-            crl_entry_extensions: Some(vec![ext(
-                ID_CE_CRL_REASONS,
-                false,
-                &CrlReason::KeyCompromise,
-            )]),
+        .enumerate()
+        .map(|(i, (serial, when))| {
+            let mut exts = vec![ext(ID_CE_CRL_REASONS, false, &CrlReason::KeyCompromise)];
+            if let (0, Some(names)) = (i, &spec.entry_issuer) {
+                exts.push(ext(ID_CE_CERTIFICATE_ISSUER, true, names));
+            }
+            RevokedCert {
+                serial_number: serial.clone(),
+                revocation_date: Time::from(*when),
+                crl_entry_extensions: Some(exts),
+            }
         })
         .collect();
     let number = spec.number.to_be_bytes();
@@ -395,22 +403,29 @@ pub(crate) fn issue_crl(issuer: &Issued, spec: &CrlSpec) -> Vec<u8> {
         this_update: Time::from(spec.this_update),
         next_update: Some(Time::from(spec.next_update)),
         revoked_certificates: (!revoked.is_empty()).then_some(revoked),
-        crl_extensions: Some(vec![
-            ext(
-                ID_CE_AUTHORITY_KEY_IDENTIFIER,
-                false,
-                &AuthorityKeyIdentifier {
-                    key_identifier: Some(OctetString::new(issuer.key.key_id()).expect("key id")),
-                    authority_cert_issuer: None,
-                    authority_cert_serial_number: None,
-                },
-            ),
-            ext(
-                ID_CE_CRL_NUMBER,
-                false,
-                &CrlNumber(Uint::new(&number).expect("CRL number")),
-            ),
-        ]),
+        crl_extensions: Some(
+            vec![
+                ext(
+                    ID_CE_AUTHORITY_KEY_IDENTIFIER,
+                    false,
+                    &AuthorityKeyIdentifier {
+                        key_identifier: Some(
+                            OctetString::new(issuer.key.key_id()).expect("key id"),
+                        ),
+                        authority_cert_issuer: None,
+                        authority_cert_serial_number: None,
+                    },
+                ),
+                ext(
+                    ID_CE_CRL_NUMBER,
+                    false,
+                    &CrlNumber(Uint::new(&number).expect("CRL number")),
+                ),
+            ]
+            .into_iter()
+            .chain(spec.extensions.iter().cloned())
+            .collect(),
+        ),
     };
     let tbs_der = tbs.to_der().expect("TBSCertList encodes");
     let sig = issuer.key.sign(&tbs_der, spec.sig);
@@ -420,6 +435,63 @@ pub(crate) fn issue_crl(issuer: &Issued, spec: &CrlSpec) -> Vec<u8> {
         signature: BitString::from_bytes(&sig).expect("bit string"),
     };
     crl.to_der().expect("CRL encodes")
+}
+
+/// A URI general name.
+pub(crate) fn uri(s: &str) -> GeneralName {
+    GeneralName::UniformResourceIdentifier(Ia5String::new(s).expect("IA5 URI"))
+}
+
+/// cRLDistributionPoints with one point: a full name and/or a cRLIssuer.
+pub(crate) fn crl_distribution_point(
+    full_name: Option<GeneralName>,
+    crl_issuer: Option<GeneralName>,
+) -> Extension {
+    use x509_cert::ext::pkix::crl::CrlDistributionPoints;
+    use x509_cert::ext::pkix::crl::dp::DistributionPoint;
+    use x509_cert::ext::pkix::name::DistributionPointName;
+    ext(
+        ID_CE_CRL_DISTRIBUTION_POINTS,
+        false,
+        &CrlDistributionPoints(vec![DistributionPoint {
+            distribution_point: full_name.map(|n| DistributionPointName::FullName(vec![n])),
+            reasons: None,
+            crl_issuer: crl_issuer.map(|n| vec![n]),
+        }]),
+    )
+}
+
+/// issuingDistributionPoint (critical).
+pub(crate) fn issuing_distribution_point(
+    full_name: Option<GeneralName>,
+    only_user: bool,
+    only_ca: bool,
+    indirect: bool,
+) -> Extension {
+    use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
+    use x509_cert::ext::pkix::name::DistributionPointName;
+    ext(
+        ID_CE_ISSUING_DISTRIBUTION_POINT,
+        true,
+        &IssuingDistributionPoint {
+            distribution_point: full_name.map(|n| DistributionPointName::FullName(vec![n])),
+            only_contains_user_certs: only_user,
+            only_contains_ca_certs: only_ca,
+            only_some_reasons: None,
+            indirect_crl: indirect,
+            only_contains_attribute_certs: false,
+        },
+    )
+}
+
+/// deltaCRLIndicator (critical) naming the base CRL number.
+pub(crate) fn delta_crl_indicator(base: u32) -> Extension {
+    use x509_cert::ext::pkix::crl::BaseCrlNumber;
+    ext(
+        ID_CE_DELTA_CRL_INDICATOR,
+        true,
+        &BaseCrlNumber(Uint::new(&base.to_be_bytes()).expect("base CRL number")),
+    )
 }
 
 /// PEM-encodes `der` with `label`, LF line endings.

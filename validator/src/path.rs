@@ -74,6 +74,9 @@ struct Search<'a> {
     candidates_left: u32,
     exhausted: Cell<bool>,
     best: RefCell<Option<Failure<'a>>>,
+    /// The anchor of the path whose revocation is being checked (RFC 5280 §6.3.3 (f): a CRL
+    /// issuer's own path must end at the same anchor).
+    current_anchor: Cell<Option<&'a Certificate>>,
 }
 
 /// Validates `target` against `anchors`, using `intermediates` as untrusted path-building
@@ -106,6 +109,7 @@ pub fn validate(
         candidates_left: options.budget.candidates,
         exhausted: Cell::new(false),
         best: RefCell::new(None),
+        current_anchor: Cell::new(None),
     };
     let mut search = search;
     let target_node = Node {
@@ -1116,6 +1120,7 @@ impl<'a> Search<'a> {
             return Ok((out, warnings, None));
         }
         let t = self.opts.time;
+        self.current_anchor.set(path.last().map(|n| n.cert));
         for idx in 0..path.len() - 1 {
             let cert = path[idx].cert;
             let issuer = path[idx + 1].cert;
@@ -1244,6 +1249,44 @@ impl<'a> Search<'a> {
     }
 }
 
+impl Search<'_> {
+    /// RFC 5280 §6.3.3 (f): a CRL signer other than the certificate's issuer needs a valid
+    /// path of its own, for cRLSign, to the anchor of the certificate's path. Revocation of
+    /// the signer itself is not checked (that would recurse without bound).
+    fn crl_signer_path(&self, signer: &Certificate) -> Result<(), String> {
+        let mut opts = ValidationOptions::at(self.opts.time);
+        opts.key_usage = vec![KeyUsageBit::CrlSign];
+        opts.profile = self.opts.profile;
+        opts.budget = self.opts.budget;
+        let report = validate(
+            signer,
+            self.intermediates,
+            self.anchors,
+            &[],
+            &opts,
+            self.memo,
+        );
+        if !report.is_valid() {
+            return Err(format!(
+                "the CRL signer {} has no valid path: {}",
+                signer.subject().display(),
+                report.message
+            ));
+        }
+        let same_anchor = match (self.current_anchor.get(), report.path.last()) {
+            (Some(a), Some(p)) => a.sha256_hex() == p.sha256,
+            _ => false,
+        };
+        if !same_anchor {
+            return Err(format!(
+                "the CRL signer {} chains to another anchor than the certificate",
+                signer.subject().display()
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl CrlSignatureCheck for Search<'_> {
     fn verify_crl(&self, crl: &Crl, issuer: &Certificate) -> Result<(), String> {
         // RFC 5280 §6.3.3 (f): the CRL issuer's key; here the certificate issuer's own, or
@@ -1286,10 +1329,10 @@ impl CrlSignatureCheck for Search<'_> {
                     {
                         return Ok(());
                     }
-                    last = format!(
-                        "the CRL signer {} is not on a validated path",
-                        s.subject().display()
-                    );
+                    match self.crl_signer_path(s) {
+                        Ok(()) => return Ok(()),
+                        Err(why) => last = why,
+                    }
                 }
                 Err(_) => last = format!("the CRL of {} does not verify", crl.issuer().display()),
             }
