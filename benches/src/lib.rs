@@ -1,1 +1,359 @@
-//! Benchmarks.
+//! Fixtures for the `huren-benches` benchmarks (`benches/validate.rs`): certificate chains
+//! generated at start-up with rcgen (aws-lc-rs backend, the same crypto library both engines
+//! verify with), the checked-in SM2 demo chain, and the x509-limbo `pathological::*` cases.
+#![forbid(unsafe_code)]
+
+use huren_validator::{
+    AnchorSet, Certificate, KeyUsageBit, Oid, RevocationPolicy, ServerName, ValidationOptions, pem,
+};
+use rcgen::{
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber, date_time_ymd,
+};
+use serde::Deserialize;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The validation time of every benchmark: 2026-06-01T00:00:00Z.
+pub const NOW: i64 = 1_780_272_000;
+
+/// The DNS name the generated leaves are issued for and validated against.
+pub const HOST: &str = "www.example.com";
+
+/// id-kp-serverAuth, dotted.
+pub const SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
+
+/// Key algorithm of a generated chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyAlg {
+    /// ECDSA P-256 with SHA-256.
+    P256,
+    /// RSA-2048, PKCS #1 v1.5 with SHA-256.
+    Rsa2048,
+}
+
+impl KeyAlg {
+    fn generate(self) -> KeyPair {
+        match self {
+            KeyAlg::P256 => KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256),
+            KeyAlg::Rsa2048 => {
+                KeyPair::generate_rsa_for(&rcgen::PKCS_RSA_SHA256, rcgen::RsaKeySize::_2048)
+            }
+        }
+        .expect("key generation")
+    }
+}
+
+fn name(cn: &str) -> DistinguishedName {
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CountryName, "US");
+    dn.push(DnType::OrganizationName, "Huren Bench PKI");
+    dn.push(DnType::CommonName, cn);
+    dn
+}
+
+fn ca_params(cn: &str, serial: u64) -> CertificateParams {
+    let mut p = CertificateParams::default();
+    p.distinguished_name = name(cn);
+    p.serial_number = Some(SerialNumber::from(serial));
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    p.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    p.not_before = date_time_ymd(2025, 1, 1);
+    p.not_after = date_time_ymd(2040, 1, 1);
+    p
+}
+
+/// A root → intermediate hierarchy that issues leaves and decoy intermediates.
+pub struct Pki {
+    alg: KeyAlg,
+    root_params: CertificateParams,
+    root_key: KeyPair,
+    inter_params: CertificateParams,
+    inter_key: KeyPair,
+    /// The self-signed root (the trust anchor), DER.
+    pub root: Vec<u8>,
+    /// The issuing intermediate, DER.
+    pub intermediate: Vec<u8>,
+}
+
+impl Pki {
+    /// Generates a root and an intermediate with keys of `alg`.
+    pub fn new(alg: KeyAlg, label: &str) -> Self {
+        let root_key = alg.generate();
+        let root_params = ca_params(&format!("Huren Bench {label} Root"), 1);
+        let root = root_params
+            .self_signed(&root_key)
+            .expect("root")
+            .der()
+            .to_vec();
+
+        let inter_key = alg.generate();
+        let mut inter_params = ca_params(&format!("Huren Bench {label} Issuing CA"), 2);
+        inter_params.use_authority_key_identifier_extension = true;
+        let intermediate = inter_params
+            .signed_by(&inter_key, &Issuer::from_params(&root_params, &root_key))
+            .expect("intermediate")
+            .der()
+            .to_vec();
+        Pki {
+            alg,
+            root_params,
+            root_key,
+            inter_params,
+            inter_key,
+            root,
+            intermediate,
+        }
+    }
+
+    /// A TLS server leaf for [`HOST`] (SAN dNSName, EKU serverAuth, digitalSignature) with
+    /// its own key and serial `serial`, issued by the intermediate; with an
+    /// authorityKeyIdentifier when `aki`.
+    pub fn leaf(&self, serial: u64, aki: bool) -> Vec<u8> {
+        let key = self.alg.generate();
+        let mut p = CertificateParams::default();
+        p.distinguished_name = name(&format!("leaf {serial}"));
+        p.serial_number = Some(SerialNumber::from(1000 + serial));
+        p.subject_alt_names = vec![SanType::DnsName(HOST.try_into().expect("IA5 host"))];
+        p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        p.not_before = date_time_ymd(2026, 1, 1);
+        p.not_after = date_time_ymd(2030, 12, 31);
+        p.use_authority_key_identifier_extension = aki;
+        p.signed_by(
+            &key,
+            &Issuer::from_params(&self.inter_params, &self.inter_key),
+        )
+        .expect("leaf")
+        .der()
+        .to_vec()
+    }
+
+    /// `n` intermediates with the real intermediate's subject name but their own keys (so
+    /// their subjectKeyIdentifiers match no leaf's authorityKeyIdentifier), validly signed by
+    /// the root. Always P-256 keys: they only have to be distinct.
+    pub fn decoy_intermediates(&self, n: u64) -> Vec<Vec<u8>> {
+        let issuer = Issuer::from_params(&self.root_params, &self.root_key);
+        (0..n)
+            .map(|i| {
+                let key = KeyAlg::P256.generate();
+                let mut p = self.inter_params.clone();
+                p.serial_number = Some(SerialNumber::from(10_000 + i));
+                p.signed_by(&key, &issuer).expect("decoy").der().to_vec()
+            })
+            .collect()
+    }
+}
+
+/// `n` unrelated self-signed P-256 roots with distinct subject names.
+pub fn unrelated_roots(n: u64) -> Vec<Vec<u8>> {
+    (0..n)
+        .map(|i| {
+            let key = KeyAlg::P256.generate();
+            ca_params(&format!("Unrelated Root {i:05}"), 100_000 + i)
+                .self_signed(&key)
+                .expect("root")
+                .der()
+                .to_vec()
+        })
+        .collect()
+}
+
+/// Options for a TLS server validation of [`HOST`] at [`NOW`].
+pub fn server_options() -> ValidationOptions {
+    let mut o = ValidationOptions::at(NOW);
+    o.server_name = Some(ServerName::Dns(HOST.into()));
+    o.extended_key_usage = vec![Oid::parse(SERVER_AUTH).expect("OID")];
+    o
+}
+
+/// Parses DER that must be a certificate.
+pub fn parse(der: &[u8]) -> Certificate {
+    Certificate::from_der(der).unwrap_or_else(|e| panic!("generated certificate rejected: {e}"))
+}
+
+/// Every certificate in a PEM (or DER) file.
+pub fn read_certs(path: &Path) -> Vec<Certificate> {
+    let bytes =
+        std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    pem::decode_all(&bytes, pem::CERTIFICATE_LABELS)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .iter()
+        .map(|d| parse(d))
+        .collect()
+}
+
+/// The checked-in SM2 demo chain (`testvectors/demo/`): leaf DER, intermediates, anchors,
+/// and options (digitalSignature asked, no EKU, no server name) — or `None` when absent.
+pub fn sm2_demo() -> Option<(Vec<u8>, Vec<Certificate>, AnchorSet, ValidationOptions)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testvectors/demo");
+    if !dir.join("leaf.pem").exists() {
+        return None;
+    }
+    let leaf = read_certs(&dir.join("leaf.pem")).into_iter().next()?;
+    let intermediates = read_certs(&dir.join("intermediates.pem"));
+    let mut anchors = AnchorSet::new();
+    for a in read_certs(&dir.join("anchor.pem")) {
+        anchors.add_certificate(a);
+    }
+    let mut options = ValidationOptions::at(NOW);
+    options.key_usage = vec![KeyUsageBit::DigitalSignature];
+    Some((leaf.der().to_vec(), intermediates, anchors, options))
+}
+
+/// One x509-limbo test case, ready to validate.
+pub struct LimboCase {
+    /// The limbo id (`pathological::…`).
+    pub id: String,
+    /// `SUCCESS` or `FAILURE`.
+    pub expected: String,
+    /// The peer certificate.
+    pub leaf: Certificate,
+    /// Untrusted intermediates.
+    pub intermediates: Vec<Certificate>,
+    /// Trust anchors.
+    pub anchors: AnchorSet,
+    /// Options as the limbo conformance test (`validator/tests/limbo.rs`) sets them.
+    pub options: ValidationOptions,
+}
+
+#[derive(Deserialize)]
+struct Corpus {
+    testcases: Vec<RawCase>,
+}
+
+#[derive(Deserialize)]
+struct PeerName {
+    kind: String,
+    value: String,
+}
+
+#[derive(Deserialize)]
+struct RawCase {
+    id: String,
+    validation_kind: String,
+    #[serde(default)]
+    trusted_certs: Option<Vec<String>>,
+    #[serde(default)]
+    untrusted_intermediates: Option<Vec<String>>,
+    peer_certificate: String,
+    validation_time: Option<String>,
+    #[serde(default)]
+    key_usage: Option<Vec<String>>,
+    #[serde(default)]
+    extended_key_usage: Option<Vec<String>>,
+    expected_result: String,
+    expected_peer_name: Option<PeerName>,
+    max_chain_depth: Option<usize>,
+}
+
+/// The directory holding `limbo/limbo.json.gz`: `$HUREN_TESTDATA`, else
+/// `../shared/testdata` beside the workspace.
+pub fn testdata_dir() -> PathBuf {
+    match std::env::var_os("HUREN_TESTDATA") {
+        Some(p) => PathBuf::from(p),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"),
+    }
+}
+
+/// The limbo cases whose id starts with `prefix`, or `Err` with a reason to print.
+pub fn limbo_cases(prefix: &str) -> Result<Vec<LimboCase>, String> {
+    let path = testdata_dir().join("limbo/limbo.json.gz");
+    let file = std::fs::File::open(&path)
+        .map_err(|e| format!("{} not found ({e}); set HUREN_TESTDATA", path.display()))?;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let corpus: Corpus =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    corpus
+        .testcases
+        .into_iter()
+        .filter(|c| c.id.starts_with(prefix))
+        .map(limbo_case)
+        .collect()
+}
+
+fn pem_certs(pems: &[String]) -> Vec<Certificate> {
+    pems.iter()
+        .filter_map(|p| pem::decode_all(p.as_bytes(), pem::CERTIFICATE_LABELS).ok())
+        .flatten()
+        .filter_map(|d| Certificate::from_der(&d).ok())
+        .collect()
+}
+
+fn limbo_case(c: RawCase) -> Result<LimboCase, String> {
+    let leaf = pem_certs(std::slice::from_ref(&c.peer_certificate))
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("{}: peer certificate does not parse", c.id))?;
+    let mut anchors = AnchorSet::new();
+    for a in pem_certs(c.trusted_certs.as_deref().unwrap_or(&[])) {
+        anchors.add_certificate(a);
+    }
+    let intermediates = pem_certs(c.untrusted_intermediates.as_deref().unwrap_or(&[]));
+    // As validator/tests/limbo.rs: limbo's default time, EKU default by kind, depth + 2.
+    let time = c.validation_time.as_deref().map_or(1_767_225_600, rfc3339);
+    let mut options = ValidationOptions::at(time);
+    options.key_usage = c
+        .key_usage
+        .iter()
+        .flatten()
+        .filter_map(|k| KeyUsageBit::from_name(k))
+        .collect();
+    let mut eku: Vec<String> = c.extended_key_usage.clone().unwrap_or_default();
+    if eku.is_empty() {
+        eku.push(
+            if c.validation_kind == "CLIENT" {
+                "clientAuth"
+            } else {
+                "serverAuth"
+            }
+            .into(),
+        );
+    }
+    options.extended_key_usage = eku.iter().filter_map(|e| eku_oid(e)).collect();
+    options.server_name = c
+        .expected_peer_name
+        .as_ref()
+        .and_then(|p| match p.kind.as_str() {
+            "DNS" => Some(ServerName::Dns(p.value.clone())),
+            "IP" => p.value.parse().ok().map(ServerName::Ip),
+            _ => None,
+        });
+    options.max_chain_depth = c.max_chain_depth.map(|d| d + 2);
+    options.revocation = RevocationPolicy::Off;
+    Ok(LimboCase {
+        id: c.id,
+        expected: c.expected_result,
+        leaf,
+        intermediates,
+        anchors,
+        options,
+    })
+}
+
+fn eku_oid(name: &str) -> Option<Oid> {
+    Oid::parse(match name {
+        "serverAuth" => SERVER_AUTH,
+        "clientAuth" => "1.3.6.1.5.5.7.3.2",
+        "codeSigning" => "1.3.6.1.5.5.7.3.3",
+        "emailProtection" => "1.3.6.1.5.5.7.3.4",
+        "timeStamping" => "1.3.6.1.5.5.7.3.8",
+        "OCSPSigning" => "1.3.6.1.5.5.7.3.9",
+        "anyExtendedKeyUsage" => "2.5.29.37.0",
+        _ => return None,
+    })
+}
+
+/// `YYYY-MM-DDTHH:MM:SS…` as Unix seconds.
+fn rfc3339(s: &str) -> i64 {
+    let n = |r: std::ops::Range<usize>| s.get(r).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let days = huren_validator::der::days_from_civil(n(0..4), n(5..7) as u32, n(8..10) as u32);
+    days * 86_400 + n(11..13) * 3600 + n(14..16) * 60 + n(17..19)
+}

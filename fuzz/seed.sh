@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Builds the seed corpora fuzz/corpus/<target>/ from the checked-in test vectors
+# (testvectors/**/*.pem). The corpus directories are generated, not committed (.gitignore).
+#
+#   bash fuzz/seed.sh            # (re)creates fuzz/corpus/{cert_parse,crl_parse,pem_decode,chain_validate}
+#
+# PEM bodies are base64-decoded as they are (no openssl round trip, so deliberately odd
+# encodings in the vectors reach the fuzzer byte for byte). Files are named by their SHA-1,
+# so identical inputs are stored once and re-running adds nothing new.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+vectors="$here/../testvectors"
+corpus="$here/corpus"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+[ -d "$vectors" ] || { echo "seed.sh: $vectors not found" >&2; exit 1; }
+mkdir -p "$corpus"/{cert_parse,crl_parse,pem_decode,chain_validate}
+
+# store <target> <file>: copies <file> into corpus/<target>/ under its SHA-1.
+store() {
+    local sum
+    sum="$(sha1sum "$2" | cut -d' ' -f1)"
+    cp "$2" "$corpus/$1/$sum"
+}
+
+# split_pem <pem file> <label> <out prefix>: writes the DER of each block to <prefix>.N.der
+# (N from 0, in file order) and prints the file names.
+split_pem() {
+    awk -v label="$2" -v prefix="$3" '
+        $0 == "-----BEGIN " label "-----" { n_open = 1; body = ""; next }
+        $0 == "-----END " label "-----" && n_open {
+            f = prefix "." (count + 0) ".b64"; printf "%s", body > f; close(f)
+            print f; count++; n_open = 0; next
+        }
+        n_open { body = body $0 "\n" }
+    ' "$1" | while read -r b64; do
+        base64 -d "$b64" > "${b64%.b64}.der"
+        rm -f "$b64"
+        echo "${b64%.b64}.der"
+    done
+}
+
+n=0
+while IFS= read -r -d '' dir; do
+    n=$((n + 1))
+    d="$tmp/$n"
+    mkdir -p "$d"
+    for pem in "$dir"/*.pem; do
+        [ -f "$pem" ] || continue
+        store pem_decode "$pem"
+        base="$d/$(basename "$pem" .pem)"
+        split_pem "$pem" CERTIFICATE "$base" > "$base.list"
+        split_pem "$pem" "X509 CRL" "$base.crl" > "$base.crl.list"
+        while read -r der; do store cert_parse "$der"; store pem_decode "$der"; done < "$base.list"
+        while read -r der; do store crl_parse "$der"; store pem_decode "$der"; done < "$base.crl.list"
+    done
+
+    # chain_validate: leaf ‖ intermediates ‖ anchor, at most 4 certificates (the target
+    # splits its input at DER boundaries). One seed with the first two intermediates of the
+    # pool, and one per single intermediate so that decoy pools are covered too.
+    leaf="$d/leaf.0.der"
+    [ -f "$leaf" ] || continue
+    anchor=""
+    for a in "$d/anchors.0.der" "$d/anchor.0.der"; do [ -f "$a" ] && anchor="$a" && break; done
+    [ -n "$anchor" ] || continue
+    inters=()
+    [ -f "$d/intermediates.list" ] && mapfile -t inters < "$d/intermediates.list"
+    cat "$leaf" "${inters[@]:0:2}" "$anchor" > "$d/chain"
+    store chain_validate "$d/chain"
+    for i in "${inters[@]}"; do
+        cat "$leaf" "$i" "$anchor" > "$d/chain1"
+        store chain_validate "$d/chain1"
+    done
+done < <(find "$vectors" -name leaf.pem -printf '%h\0' | sort -z)
+
+for t in cert_parse crl_parse pem_decode chain_validate; do
+    printf '%-15s %5d files in %s\n' "$t" "$(find "$corpus/$t" -type f | wc -l)" "fuzz/corpus/$t"
+done
