@@ -192,37 +192,16 @@ pub struct Extensions {
     pub authority_info_access: Option<Vec<(Oid, GeneralName)>>,
     /// Critical extensions this engine does not process (RFC 5280 §6.1.4 (o), §6.1.5 (f)).
     pub unhandled_critical: Vec<Oid>,
-    /// Every extension as it appeared: OID, criticality and value, in order.
-    pub raw: Vec<RawExtension>,
+    /// Every extension as it appeared, in order (positions in the certificate's DER).
+    raw: Vec<RawExtension>,
 }
 
-/// One extension as encoded.
+/// One extension as encoded: positions of its extnID and extnValue in the certificate DER.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RawExtension {
-    /// extnID.
-    pub oid: Oid,
-    /// critical.
-    pub critical: bool,
-    /// extnValue contents.
-    pub value: Box<[u8]>,
-}
-
-impl Extensions {
-    /// Whether the extension `oid` is present, and if so whether it is critical.
-    pub fn criticality(&self, oid: &[u8]) -> Option<bool> {
-        self.raw
-            .iter()
-            .find(|e| e.oid.as_bytes() == oid)
-            .map(|e| e.critical)
-    }
-
-    /// The value of extension `oid`, if present.
-    pub fn raw_value(&self, oid: &[u8]) -> Option<&[u8]> {
-        self.raw
-            .iter()
-            .find(|e| e.oid.as_bytes() == oid)
-            .map(|e| &*e.value)
-    }
+struct RawExtension {
+    oid: Range<usize>,
+    critical: bool,
+    value: Range<usize>,
 }
 
 /// A parsed certificate.
@@ -242,6 +221,7 @@ pub struct Certificate {
     spki_algorithm: Range<usize>,
     public_key: Range<usize>,
     ext: Extensions,
+    sha256: std::sync::OnceLock<String>,
 }
 
 impl Certificate {
@@ -347,7 +327,7 @@ impl Certificate {
             if version != 2 {
                 return Err(err("extensions present in a certificate that is not v3"));
             }
-            ext = parse_extensions(exts.value)?;
+            ext = parse_extensions(exts.value, base)?;
         }
         t.finish().map_err(|e| bad("tbsCertificate", e))?;
 
@@ -366,6 +346,7 @@ impl Certificate {
             public_key: range(key_bits),
             ext,
             der,
+            sha256: std::sync::OnceLock::new(),
         })
     }
 
@@ -425,6 +406,26 @@ impl Certificate {
     pub fn extensions(&self) -> &Extensions {
         &self.ext
     }
+    /// Whether the extension `oid` is present, and if so whether it is critical.
+    pub fn extension_criticality(&self, oid: &[u8]) -> Option<bool> {
+        self.ext
+            .raw
+            .iter()
+            .find(|e| &self.der[e.oid.clone()] == oid)
+            .map(|e| e.critical)
+    }
+    /// The value (extnValue contents) of extension `oid`, if present.
+    pub fn extension_value(&self, oid: &[u8]) -> Option<&[u8]> {
+        self.ext
+            .raw
+            .iter()
+            .find(|e| &self.der[e.oid.clone()] == oid)
+            .map(|e| &self.der[e.value.clone()])
+    }
+    /// The OIDs of every extension, in order.
+    pub fn extension_oids(&self) -> impl Iterator<Item = &[u8]> {
+        self.ext.raw.iter().map(|e| &self.der[e.oid.clone()])
+    }
     /// Whether subject and issuer are the same name (RFC 5280 §6.1: self-issued).
     pub fn is_self_issued(&self) -> bool {
         self.subject == self.issuer
@@ -433,18 +434,28 @@ impl Certificate {
     pub fn is_ca(&self) -> bool {
         self.ext.basic_constraints.is_some_and(|b| b.ca)
     }
-    /// SHA-256 of the DER, lower-case hex.
-    pub fn sha256_hex(&self) -> String {
-        use sha2::Digest;
-        sha2::Sha256::digest(&self.der)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+    /// SHA-256 of the DER, lower-case hex; computed once.
+    pub fn sha256_hex(&self) -> &str {
+        self.sha256.get_or_init(|| {
+            use sha2::Digest;
+            hex(&sha2::Sha256::digest(&self.der))
+        })
     }
     /// The serial number as lower-case hex.
     pub fn serial_hex(&self) -> String {
-        self.serial().iter().map(|b| format!("{b:02x}")).collect()
+        hex(self.serial())
     }
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 0xf) as usize] as char);
+    }
+    out
 }
 
 /// RFC 5280 §4.1.2.5: dates through 2049 as UTCTime, from 2050 as GeneralizedTime.
@@ -459,7 +470,11 @@ fn check_time_encoding(t: &der::Tlv<'_>, secs: i64, field: &str) -> Result<(), E
     }
 }
 
-fn parse_extensions(contents: &[u8]) -> Result<Extensions, Error> {
+fn parse_extensions(contents: &[u8], base: usize) -> Result<Extensions, Error> {
+    let range = |s: &[u8]| {
+        let start = s.as_ptr() as usize - base;
+        start..start + s.len()
+    };
     let mut ext = Extensions::default();
     let seq = der::single(contents, tag::SEQUENCE).map_err(|e| bad("extensions", e))?;
     let mut r = Reader::new(seq);
@@ -491,18 +506,21 @@ fn parse_extensions(contents: &[u8]) -> Result<Extensions, Error> {
             .map_err(|e| bad("extension value", e))?
             .value;
         e.finish().map_err(|e| bad("extension", e))?;
-        if ext.raw.iter().any(|p| p.oid.as_bytes() == id) {
+        if ext
+            .raw
+            .iter()
+            .any(|p| p.oid.len() == id.len() && contents_at(contents, base, &p.oid) == id)
+        {
             // RFC 5280 §4.2: "A certificate MUST NOT include more than one instance of a
             // particular extension."
             return Err(err(format!("extension {} appears twice", oid::dotted(id))));
         }
         ext.raw.push(RawExtension {
-            oid: Oid::from_der_contents(id),
+            oid: range(id),
             critical,
-            value: value.into(),
+            value: range(value),
         });
-        let name = oid::dotted(id);
-        let wrap = |e: DerError| bad(&format!("extension {name}"), e);
+        let wrap = |e: DerError| bad(&format!("extension {}", oid::dotted(id)), e);
         match id {
             oid::BASIC_CONSTRAINTS => {
                 let mut s = Reader::new(der::single(value, tag::SEQUENCE).map_err(wrap)?);
@@ -671,6 +689,13 @@ fn parse_extensions(contents: &[u8]) -> Result<Extensions, Error> {
         }
     }
     Ok(ext)
+}
+
+/// The bytes at `r` (a range in the certificate DER) seen from `contents`, a slice of that
+/// same DER that starts at address `base + offset`.
+fn contents_at<'a>(contents: &'a [u8], base: usize, r: &Range<usize>) -> &'a [u8] {
+    let offset = contents.as_ptr() as usize - base;
+    &contents[r.start - offset..r.end - offset]
 }
 
 /// Parses `CRLDistributionPoints ::= SEQUENCE SIZE (1..MAX) OF DistributionPoint`.

@@ -46,6 +46,11 @@ impl SignatureMemo {
         }
     }
 
+    /// Whether the memo remembers anything (capacity above 0).
+    pub fn enabled(&self) -> bool {
+        self.capacity > 0
+    }
+
     /// The key under which a triple is remembered.
     pub fn key(parts: &[&[u8]]) -> [u8; 32] {
         let mut h = Sha256::new();

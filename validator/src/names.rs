@@ -20,8 +20,11 @@ pub struct Attribute {
 #[derive(Clone, Debug)]
 pub struct Name {
     der: Box<[u8]>,
-    rdns: Vec<Vec<Attribute>>,
+    /// The attributes, decoded on first use (path building needs only `normalized`).
+    rdns: std::sync::OnceLock<Vec<Vec<Attribute>>>,
+    empty: bool,
     normalized: Box<[u8]>,
+    display: std::sync::OnceLock<String>,
 }
 
 impl PartialEq for Name {
@@ -34,49 +37,78 @@ impl PartialEq for Name {
 impl Eq for Name {}
 
 impl Name {
-    /// Parses the full DER of a `Name` (SEQUENCE OF SET OF AttributeTypeAndValue).
+    /// Parses the full DER of a `Name` (SEQUENCE OF SET OF AttributeTypeAndValue). The
+    /// structure is checked in full; the comparison key is built at once, the attribute list
+    /// on first use.
     pub fn from_der(full: &[u8]) -> Result<Self, DerError> {
         let seq = der::single(full, tag::SEQUENCE)?;
         let mut r = Reader::new(seq);
-        let mut rdns = Vec::new();
         let mut normalized = Vec::with_capacity(full.len());
+        let mut empty = true;
         while !r.is_empty() {
+            empty = false;
             let set = r.expect(tag::SET)?;
             let mut sr = Reader::new(set.value);
-            let mut rdn = Vec::new();
+            normalized.push(0xFE);
             let mut keys: Vec<Vec<u8>> = Vec::new();
+            let mut count = 0;
             while !sr.is_empty() {
                 let mut atv = sr.sequence()?;
                 let oid = atv.oid()?;
                 let val = atv.read()?;
                 atv.finish()?;
+                count += 1;
                 let mut key = Vec::with_capacity(oid.len() + val.value.len() + 4);
                 key.push(oid.len() as u8);
                 key.extend_from_slice(oid);
                 normalize_value(val.tag, val.value, &mut key);
                 keys.push(key);
-                rdn.push(Attribute {
-                    oid: oid.into(),
-                    tag: val.tag,
-                    value: val.value.into(),
-                });
             }
-            if rdn.is_empty() {
+            if count == 0 {
                 return Err(DerError::BadValue("empty RelativeDistinguishedName"));
             }
-            keys.sort();
-            normalized.push(0xFE);
+            // A SET's members compare as a set: order the keys.
+            if keys.len() > 1 {
+                keys.sort();
+            }
             for k in keys {
                 normalized.push(0xFD);
                 normalized.extend_from_slice(&(k.len() as u32).to_be_bytes());
                 normalized.extend_from_slice(&k);
             }
-            rdns.push(rdn);
         }
         Ok(Name {
             der: full.into(),
-            rdns,
+            rdns: std::sync::OnceLock::new(),
+            empty,
             normalized: normalized.into(),
+            display: std::sync::OnceLock::new(),
+        })
+    }
+
+    fn decoded(&self) -> &[Vec<Attribute>] {
+        self.rdns.get_or_init(|| {
+            // The structure was checked by from_der; decoding again cannot fail.
+            let mut rdns = Vec::new();
+            let Ok(seq) = der::single(&self.der, tag::SEQUENCE) else {
+                return rdns;
+            };
+            let mut r = Reader::new(seq);
+            while let Ok(set) = r.expect(tag::SET) {
+                let mut sr = Reader::new(set.value);
+                let mut rdn = Vec::new();
+                while let Ok(mut atv) = sr.sequence() {
+                    if let (Ok(oid), Ok(val)) = (atv.oid(), atv.read()) {
+                        rdn.push(Attribute {
+                            oid: oid.into(),
+                            tag: val.tag,
+                            value: val.value.into(),
+                        });
+                    }
+                }
+                rdns.push(rdn);
+            }
+            rdns
         })
     }
 
@@ -92,32 +124,41 @@ impl Name {
 
     /// The relative distinguished names, most significant first.
     pub fn rdns(&self) -> &[Vec<Attribute>] {
-        &self.rdns
+        self.decoded()
     }
 
     /// Whether the name has no RDNs.
     pub fn is_empty(&self) -> bool {
-        self.rdns.is_empty()
+        self.empty
     }
 
     /// Values of every attribute of type `oid` (contents octets).
     pub fn attributes<'a>(&'a self, oid: &'a [u8]) -> impl Iterator<Item = &'a Attribute> + 'a {
-        self.rdns.iter().flatten().filter(move |a| &*a.oid == oid)
+        self.decoded()
+            .iter()
+            .flatten()
+            .filter(move |a| &*a.oid == oid)
     }
 
     /// Whether `self` lies within the subtree rooted at `base` (RFC 5280 §4.2.1.10: the
     /// constraint's RDNs are a prefix of the name's).
     pub fn within(&self, base: &Name) -> bool {
-        if base.rdns.len() > self.rdns.len() {
+        let (base, this) = (base.decoded(), self.decoded());
+        if base.len() > this.len() {
             return false;
         }
-        base.rdns.iter().zip(&self.rdns).all(|(b, s)| rdn_eq(b, s))
+        base.iter().zip(this).all(|(b, s)| rdn_eq(b, s))
     }
 
-    /// A readable one-line form (`CN=…, O=…, C=…`), most significant RDN last as in RFC 4514.
-    pub fn display(&self) -> String {
+    /// A readable one-line form (`CN=…, O=…, C=…`), most significant RDN last as in RFC 4514;
+    /// computed once.
+    pub fn display(&self) -> &str {
+        self.display.get_or_init(|| self.render())
+    }
+
+    fn render(&self) -> String {
         let mut out = String::new();
-        for rdn in self.rdns.iter().rev() {
+        for rdn in self.decoded().iter().rev() {
             if !out.is_empty() {
                 out.push_str(", ");
             }
@@ -440,6 +481,8 @@ pub enum NameCheck {
     Excluded(String),
     /// The constraint or name is malformed in a way that cannot be decided; fail closed.
     Unsupported(String),
+    /// Checking would take more comparisons than the budget allows.
+    BudgetExceeded,
 }
 
 /// Checks one certificate's names against the permitted and excluded subtrees accumulated
@@ -452,22 +495,37 @@ pub fn check_names(
     strict: bool,
     budget: &mut u64,
 ) -> NameCheck {
-    let mut candidates: Vec<GeneralName> = Vec::new();
+    // The names under constraint, borrowed (nothing is copied per comparison).
+    let mut candidates: Vec<Cand<'_>> = Vec::with_capacity(names.san.len() + 2);
     if !names.subject.is_empty() {
-        candidates.push(GeneralName::Directory(names.subject.clone()));
+        candidates.push(Cand::Dir(names.subject));
         // RFC 5280 §4.2.1.10: email addresses in the subject's emailAddress attribute are
         // subject to rfc822Name constraints too.
         for a in names.subject.attributes(oid::AT_EMAIL_ADDRESS) {
             if let Ok(s) = std::str::from_utf8(&a.value) {
-                candidates.push(GeneralName::Rfc822(s.to_string()));
+                candidates.push(Cand::Email(s));
             }
         }
     }
-    candidates.extend(names.san.iter().cloned());
+    for n in names.san {
+        candidates.push(match n {
+            GeneralName::Dns(d) => Cand::Dns(d, valid_dns(d, true)),
+            GeneralName::Rfc822(e) => Cand::Email(e),
+            other => Cand::Other(other),
+        });
+    }
+    // The whole cost is known before any work: refuse at once what would exceed the budget
+    // (the quadratic blow-up of many names against many subtrees).
+    let subtrees: usize = permitted.iter().map(Vec::len).sum::<usize>() + excluded.len();
+    let cost = (candidates.len() as u64).saturating_mul(subtrees as u64);
+    if cost > *budget {
+        *budget = 0;
+        return NameCheck::BudgetExceeded;
+    }
+    *budget -= cost;
 
     for name in &candidates {
         for set in permitted {
-            *budget = budget.saturating_sub(set.len() as u64);
             // Only subtrees of the same type constrain this name.
             let mut same_type = false;
             let mut matched = false;
@@ -477,6 +535,7 @@ pub fn check_names(
                     Match::Yes => {
                         same_type = true;
                         matched = true;
+                        break;
                     }
                     Match::No => same_type = true,
                     Match::Malformed(why) => return NameCheck::Unsupported(why),
@@ -486,7 +545,6 @@ pub fn check_names(
                 return NameCheck::NotPermitted(name.display());
             }
         }
-        *budget = budget.saturating_sub(excluded.len() as u64);
         for st in excluded {
             match matches(name, &st.base, strict, true) {
                 Match::Yes => return NameCheck::Excluded(name.display()),
@@ -498,6 +556,26 @@ pub fn check_names(
     NameCheck::Ok
 }
 
+/// A name under constraint, borrowed from the certificate.
+enum Cand<'a> {
+    Dir(&'a Name),
+    Email(&'a str),
+    /// A dNSName and whether it is syntactically valid (checked once).
+    Dns(&'a str, bool),
+    Other(&'a GeneralName),
+}
+
+impl Cand<'_> {
+    fn display(&self) -> String {
+        match self {
+            Cand::Dir(n) => format!("DirName:{}", n.display()),
+            Cand::Email(e) => format!("email:{e}"),
+            Cand::Dns(d, _) => format!("DNS:{d}"),
+            Cand::Other(g) => g.display(),
+        }
+    }
+}
+
 enum Match {
     NotApplicable,
     Yes,
@@ -505,35 +583,43 @@ enum Match {
     Malformed(String),
 }
 
-fn matches(name: &GeneralName, base: &GeneralName, strict: bool, excluding: bool) -> Match {
+fn matches(name: &Cand<'_>, base: &GeneralName, strict: bool, excluding: bool) -> Match {
     use GeneralName as G;
     let r = match (name, base) {
-        (G::Dns(_), G::Dns(b)) if strict && b.starts_with('.') => {
+        (Cand::Dns(..), G::Dns(b)) if strict && b.starts_with('.') => {
             return Match::Malformed(format!("dNSName constraint {b:?} has a leading period"));
+        }
+        (Cand::Dns(n, false), G::Dns(_)) => {
+            return Match::Malformed(format!("DNS name {n:?} cannot be compared"));
         }
         // A wildcard name stands for every name it could match: it is excluded when any of
         // them is (RFC 9525 wildcards under RFC 5280 constraints; CVE-2025-61727).
-        (G::Dns(n), G::Dns(b)) if excluding && n.starts_with("*.") && wildcard_reaches(n, b) => {
+        (Cand::Dns(n, true), G::Dns(b))
+            if excluding && n.starts_with("*.") && wildcard_reaches(n, b) =>
+        {
             true
         }
-        (G::Dns(n), G::Dns(b)) => match dns_in_subtree(n, b) {
+        (Cand::Dns(n, true), G::Dns(b)) => match dns_in_subtree(n, b) {
             Some(v) => v,
-            None => return Match::Malformed(format!("DNS name {n:?} cannot be compared")),
+            None => {
+                return Match::Malformed(format!("dNSName constraint {b:?} cannot be compared"));
+            }
         },
-        (G::Rfc822(n), G::Rfc822(_)) if !valid_email(n) => {
+        (Cand::Email(n), G::Rfc822(_)) if !valid_email(n) => {
             return Match::Malformed(format!("email address {n:?} is not a mailbox"));
         }
-        (G::Rfc822(n), G::Rfc822(b)) => match email_in_subtree(n, b) {
+        (Cand::Email(n), G::Rfc822(b)) => match email_in_subtree(n, b) {
             Some(v) => v,
             None => return Match::Malformed(format!("email address {n:?} cannot be compared")),
         },
-        (G::Directory(n), G::Directory(b)) => n.within(b),
-        (G::Uri(n), G::Uri(b)) => match uri_host(n) {
+        (Cand::Dir(n), G::Directory(b)) => n.within(b),
+        (Cand::Other(G::Uri(n)), G::Uri(b)) => match uri_host(n) {
             Some(host) => host_in_uri_subtree(&host, b),
             None => return Match::Malformed(format!("URI {n:?} has no host to constrain")),
         },
-        (G::Ip(n), G::Ip(b)) => ip_in_subtree(n, b),
-        (G::RegisteredId(_), G::RegisteredId(_)) | (G::Other(_), G::Other(_)) => {
+        (Cand::Other(G::Ip(n)), G::Ip(b)) => ip_in_subtree(n, b),
+        (Cand::Other(G::RegisteredId(_)), G::RegisteredId(_))
+        | (Cand::Other(G::Other(_)), G::Other(_)) => {
             // RFC 5280 leaves these forms' matching undefined: refuse rather than guess.
             return Match::Malformed("name constraint of a form that cannot be evaluated".into());
         }
@@ -542,30 +628,36 @@ fn matches(name: &GeneralName, base: &GeneralName, strict: bool, excluding: bool
     if r { Match::Yes } else { Match::No }
 }
 
-fn dns_in_subtree(name: &str, base: &str) -> Option<bool> {
-    let name = name.to_ascii_lowercase();
-    let base = base.to_ascii_lowercase();
-    if !valid_dns(&name, true) {
-        return None;
+/// Whether `s` ends with `suffix`, ASCII case-insensitively, at a label boundary (or equals
+/// it when `allow_equal`).
+fn ends_with_label(s: &str, suffix: &str, allow_equal: bool) -> bool {
+    let (s, suffix) = (s.as_bytes(), suffix.as_bytes());
+    if s.len() == suffix.len() {
+        return allow_equal && s.eq_ignore_ascii_case(suffix);
     }
+    s.len() > suffix.len()
+        && s[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+        && s[s.len() - suffix.len() - 1] == b'.'
+}
+
+/// Whether the (valid) DNS name `name` is within the dNSName constraint `base`; `None` when
+/// the constraint is not a DNS name.
+fn dns_in_subtree(name: &str, base: &str) -> Option<bool> {
     if base.is_empty() {
         return Some(true);
     }
-    // A leading dot in a constraint is tolerated (common practice): ".example.com".
-    let b = base.strip_prefix('.').unwrap_or(&base);
+    // A leading dot in a constraint is tolerated outside the Web PKI profile: ".example.com"
+    // then means the subdomains only.
+    let (b, subdomains_only) = match base.strip_prefix('.') {
+        Some(b) => (b, true),
+        None => (base, false),
+    };
     if !valid_dns(b, false) {
         return None;
     }
-    let n = name.as_str();
-    if base.starts_with('.') {
-        return Some(
-            n.len() > b.len() && n.ends_with(b) && n.as_bytes()[n.len() - b.len() - 1] == b'.',
-        );
-    }
-    Some(
-        n == b
-            || (n.len() > b.len() && n.ends_with(b) && n.as_bytes()[n.len() - b.len() - 1] == b'.'),
-    )
+    let name = name.strip_suffix('.').unwrap_or(name);
+    let b = b.strip_suffix('.').unwrap_or(b);
+    Some(ends_with_label(name, b, !subdomains_only))
 }
 
 /// Whether some name matched by the wildcard `*.suffix` lies in the subtree `base`.

@@ -67,6 +67,8 @@ struct Search<'a> {
     anchors: &'a AnchorSet,
     intermediates: &'a [Certificate],
     by_subject: HashMap<&'a [u8], Vec<usize>>,
+    /// Per intermediate: whether an anchor can be reached from it by issuer names at all.
+    reachable: Vec<bool>,
     crls: &'a [Crl],
     memo: &'a SignatureMemo,
     stats: Cell<WorkStats>,
@@ -77,6 +79,8 @@ struct Search<'a> {
     /// The anchor of the path whose revocation is being checked (RFC 5280 §6.3.3 (f): a CRL
     /// issuer's own path must end at the same anchor).
     current_anchor: Cell<Option<&'a Certificate>>,
+    /// Name-constraint comparisons left for the whole search.
+    name_budget: Cell<u64>,
 }
 
 /// Validates `target` against `anchors`, using `intermediates` as untrusted path-building
@@ -97,11 +101,13 @@ pub fn validate(
             .or_default()
             .push(i);
     }
+    let reachable = name_reachable(intermediates, anchors);
     let search = Search {
         opts: options,
         anchors,
         intermediates,
         by_subject,
+        reachable,
         crls,
         memo,
         stats: Cell::new(WorkStats::default()),
@@ -110,6 +116,7 @@ pub fn validate(
         exhausted: Cell::new(false),
         best: RefCell::new(None),
         current_anchor: Cell::new(None),
+        name_budget: Cell::new(options.budget.name_comparisons),
     };
     let mut search = search;
     let target_node = Node {
@@ -177,11 +184,17 @@ pub fn validate(
                 None => Report {
                     status: Status::Indeterminate,
                     code: Code::NoPathToTrustAnchor,
-                    message: format!(
-                        "no issuer found for {} (issuer {}) among the intermediates and anchors",
-                        target.subject().display(),
-                        target.issuer().display()
-                    ),
+                    message: if search.by_subject.contains_key(target.issuer().normalized()) {
+                        format!(
+                            "the intermediates named {} lead to no trust anchor",
+                            target.issuer().display()
+                        )
+                    } else {
+                        format!(
+                            "no issuer named {} among the intermediates and anchors",
+                            target.issuer().display()
+                        )
+                    },
                     validation_time: time,
                     path: entries(&[target_node]),
                     checks: Vec::new(),
@@ -196,14 +209,46 @@ pub fn validate(
     }
 }
 
+/// Which intermediates can reach an anchor through issuer-name links (RFC 4158 §3.5: a
+/// candidate that cannot is a dead end, whatever its signatures). Breadth-first from the
+/// intermediates issued under an anchor's name; linear in the number of intermediates.
+fn name_reachable(intermediates: &[Certificate], anchors: &AnchorSet) -> Vec<bool> {
+    let mut by_issuer: HashMap<&[u8], Vec<usize>> = HashMap::new();
+    for (i, c) in intermediates.iter().enumerate() {
+        by_issuer
+            .entry(c.issuer().normalized())
+            .or_default()
+            .push(i);
+    }
+    let mut reachable = vec![false; intermediates.len()];
+    let mut queue: Vec<usize> = Vec::new();
+    for (i, c) in intermediates.iter().enumerate() {
+        if anchors.by_subject(c.issuer()).next().is_some() {
+            reachable[i] = true;
+            queue.push(i);
+        }
+    }
+    while let Some(i) = queue.pop() {
+        if let Some(children) = by_issuer.get(intermediates[i].subject().normalized()) {
+            for j in children {
+                if !reachable[*j] {
+                    reachable[*j] = true;
+                    queue.push(*j);
+                }
+            }
+        }
+    }
+    reachable
+}
+
 fn entries(path: &[Node<'_>]) -> Vec<PathEntry> {
     path.iter()
         .enumerate()
         .map(|(i, n)| PathEntry {
             index: i,
-            sha256: n.cert.sha256_hex(),
-            subject: n.cert.subject().display(),
-            issuer: n.cert.issuer().display(),
+            sha256: n.cert.sha256_hex().to_string(),
+            subject: n.cert.subject().display().to_string(),
+            issuer: n.cert.issuer().display().to_string(),
             serial: n.cert.serial_hex(),
             not_before: n.cert.not_before(),
             not_after: n.cert.not_after(),
@@ -305,8 +350,12 @@ impl<'a> Search<'a> {
         sig: &[u8],
         inherited_dsa: Option<&[u8]>,
     ) -> Result<(), SignatureError> {
-        let key = SignatureMemo::key(&[issuer.spki(), inherited_dsa.unwrap_or(&[]), alg, tbs, sig]);
-        if self.memo.contains(&key) {
+        let key = self.memo.enabled().then(|| {
+            SignatureMemo::key(&[issuer.spki(), inherited_dsa.unwrap_or(&[]), alg, tbs, sig])
+        });
+        if let Some(key) = &key
+            && self.memo.contains(key)
+        {
             self.bump(|s| s.memo_hits += 1);
             return Ok(());
         }
@@ -327,7 +376,9 @@ impl<'a> Search<'a> {
             sig,
             inherited_dsa,
         )?;
-        self.memo.insert(key);
+        if let Some(key) = key {
+            self.memo.insert(key);
+        }
         Ok(())
     }
 
@@ -354,7 +405,7 @@ impl<'a> Search<'a> {
             ));
         }
         if let Some(list) = self.by_subject.get(child.issuer().normalized()) {
-            for i in list {
+            for i in list.iter().filter(|i| self.reachable[**i]) {
                 let c = &self.intermediates[*i];
                 let (m, r) = rank(c);
                 out.push((
@@ -540,7 +591,6 @@ impl<'a> Search<'a> {
         // §6.1.2 initialisation; the anchor certificate's own constraints apply (RFC 5937).
         let mut permitted: Vec<Vec<GeneralSubtree>> = Vec::new();
         let mut excluded: Vec<GeneralSubtree> = Vec::new();
-        let mut name_budget = opts.budget.name_comparisons;
         let mut max_path_length: u64 = n as u64;
         if let Some(nc) = &anchor.extensions().name_constraints {
             if let Some(p) = &nc.permitted {
@@ -586,7 +636,7 @@ impl<'a> Search<'a> {
             } else {
                 Role::Intermediate
             };
-            for viol in profile::check(node.cert, role) {
+            for viol in profile::check(node.cert, role, opts.profile) {
                 match profile::severity(opts.profile, &viol) {
                     Severity::Fail => cx.fail(
                         "PROFILE",
@@ -749,14 +799,21 @@ impl<'a> Search<'a> {
                     }
                 };
                 let strict = opts.profile == Profile::WebPki;
-                match names::check_names(&names, &permitted, &excluded, strict, &mut name_budget) {
-                    _ if name_budget == 0 => {
+                let mut name_budget = self.name_budget.get();
+                let outcome =
+                    names::check_names(&names, &permitted, &excluded, strict, &mut name_budget);
+                self.name_budget.set(name_budget);
+                match outcome {
+                    NameCheck::BudgetExceeded => {
                         cx.fail(
                             "NAME_CONSTRAINTS",
                             Some(idx),
                             "RFC 5280 §6.1.3 (b), (c)",
                             Code::PathBuildingBudgetExceeded,
-                            "too many name-constraint comparisons".into(),
+                            format!(
+                                "checking the names of {subj} against the name constraints would take more than the {} comparisons allowed",
+                                opts.budget.name_comparisons
+                            ),
                         );
                     }
                     NameCheck::Ok => cx.pass(

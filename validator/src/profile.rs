@@ -105,8 +105,10 @@ fn v(
     }
 }
 
-/// Every rule of the table broken by `cert` in `role`.
-pub fn check(cert: &Certificate, role: Role) -> Vec<Violation> {
+/// Every rule of the table broken by `cert` in `role` that `profile` reports (CA/Browser
+/// Forum rules are only evaluated for the Web PKI).
+pub fn check(cert: &Certificate, role: Role, profile: Profile) -> Vec<Violation> {
+    let web = profile == Profile::WebPki;
     let mut out = Vec::new();
     let ext = cert.extensions();
     let critical = |o: &[u8]| cert_critical(cert, o);
@@ -207,7 +209,7 @@ pub fn check(cert: &Certificate, role: Role) -> Vec<Violation> {
                 false,
             ));
         }
-        if !cert.subject().is_empty() && c {
+        if web && !cert.subject().is_empty() && c {
             out.push(v(
                 "SAN_NOT_CRITICAL",
                 "CABF BR 7.1.2.7.12",
@@ -238,7 +240,7 @@ pub fn check(cert: &Certificate, role: Role) -> Vec<Violation> {
         }
     }
     // Key algorithms: CABF BR 6.1.5, 7.1.3.1.
-    if let Some(why) = key_not_allowed(cert) {
+    if web && let Some(why) = key_not_allowed(cert) {
         out.push(v(
             "KEY_ALGORITHM",
             "CABF BR 6.1.5, 7.1.3.1",
@@ -299,7 +301,7 @@ pub fn check(cert: &Certificate, role: Role) -> Vec<Violation> {
                 false,
             ));
         }
-        if ext.ext_key_usage.is_some() && cert.is_self_issued() {
+        if web && ext.ext_key_usage.is_some() && cert.is_self_issued() {
             out.push(v(
                 "ROOT_EKU",
                 "CABF BR 7.1.2.1.2",
@@ -308,7 +310,10 @@ pub fn check(cert: &Certificate, role: Role) -> Vec<Violation> {
                 true,
             ));
         }
-        if let Some(why) = root_aki_problem(cert).filter(|_| cert.is_self_issued()) {
+        if web
+            && cert.is_self_issued()
+            && let Some(why) = root_aki_problem(cert)
+        {
             out.push(v(
                 "ROOT_AKI",
                 "CABF BR 7.1.2.1.3",
@@ -340,7 +345,7 @@ pub fn check(cert: &Certificate, role: Role) -> Vec<Violation> {
                 false,
             ));
         }
-        if cert.is_ca() {
+        if web && cert.is_ca() {
             out.push(v(
                 "EE_NOT_CA",
                 "CABF BR 7.1.2.7.8",
@@ -350,6 +355,7 @@ pub fn check(cert: &Certificate, role: Role) -> Vec<Violation> {
             ));
         }
         match &ext.ext_key_usage {
+            _ if !web => {}
             None => out.push(v(
                 "EE_EKU_PRESENT",
                 "CABF BR 7.1.2.7.10",
@@ -378,7 +384,7 @@ pub fn check(cert: &Certificate, role: Role) -> Vec<Violation> {
                 }
             }
         }
-        if let Some(why) = cn_near_miss(cert) {
+        if web && let Some(why) = cn_near_miss(cert) {
             out.push(v(
                 "CN_IN_SAN",
                 "CABF BR 7.1.4.3",
@@ -387,7 +393,7 @@ pub fn check(cert: &Certificate, role: Role) -> Vec<Violation> {
                 true,
             ));
         }
-        for n in ext.subject_alt_name.iter().flatten() {
+        for n in ext.subject_alt_name.iter().flatten().filter(|_| web) {
             if let GeneralName::Dns(d) = n
                 && let Some(base) = d.strip_prefix("*.")
                 && is_public_suffix(base)
@@ -406,7 +412,7 @@ pub fn check(cert: &Certificate, role: Role) -> Vec<Violation> {
 }
 
 fn cert_critical(cert: &Certificate, o: &[u8]) -> Option<bool> {
-    cert.extensions().criticality(o)
+    cert.extension_criticality(o)
 }
 
 /// Whether `base` is itself a public suffix (Public Suffix List, ICANN and private sections).
@@ -462,7 +468,7 @@ fn rsa_modulus_bits(key: &[u8]) -> Option<usize> {
 }
 
 fn root_aki_problem(cert: &Certificate) -> Option<String> {
-    let raw = cert.extensions().raw_value(oid::AUTHORITY_KEY_ID)?;
+    let raw = cert.extension_value(oid::AUTHORITY_KEY_ID)?;
     let mut r = Reader::new(der::single(raw, tag::SEQUENCE).ok()?);
     let key = r.optional(tag::context(0)).ok()?;
     if !r.is_empty() {
