@@ -222,6 +222,8 @@ pub struct Certificate {
     public_key: Range<usize>,
     ext: Extensions,
     sha256: std::sync::OnceLock<String>,
+    spki_digest: std::sync::OnceLock<[u8; 32]>,
+    signed_digest: std::sync::OnceLock<[u8; 32]>,
 }
 
 impl Certificate {
@@ -347,6 +349,8 @@ impl Certificate {
             ext,
             der,
             sha256: std::sync::OnceLock::new(),
+            spki_digest: std::sync::OnceLock::new(),
+            signed_digest: std::sync::OnceLock::new(),
         })
     }
 
@@ -439,6 +443,24 @@ impl Certificate {
         self.sha256.get_or_init(|| {
             use sha2::Digest;
             hex(&sha2::Sha256::digest(&self.der))
+        })
+    }
+    /// SHA-256 of the SubjectPublicKeyInfo; computed once. Keys the signature memo.
+    pub fn spki_digest(&self) -> &[u8; 32] {
+        self.spki_digest.get_or_init(|| {
+            use sha2::Digest;
+            sha2::Sha256::digest(self.spki()).into()
+        })
+    }
+    /// A digest binding the signature algorithm, the signed `tbsCertificate` and the
+    /// signature; computed once. Keys the signature memo.
+    pub fn signed_digest(&self) -> &[u8; 32] {
+        self.signed_digest.get_or_init(|| {
+            crate::memo::SignatureMemo::key(&[
+                self.signature_algorithm(),
+                self.tbs(),
+                self.signature(),
+            ])
         })
     }
     /// The serial number as lower-case hex.

@@ -62,6 +62,7 @@ pub struct Crl {
     idp: Option<IssuingDistributionPoint>,
     authority_key_id: Option<Box<[u8]>>,
     unhandled_critical: Vec<Oid>,
+    signed_digest: std::sync::OnceLock<[u8; 32]>,
 }
 
 fn bad(field: &str, e: DerError) -> Error {
@@ -205,6 +206,7 @@ impl Crl {
             idp: None,
             authority_key_id: None,
             unhandled_critical: Vec::new(),
+            signed_digest: std::sync::OnceLock::new(),
             der: Box::default(),
         };
         if let Some(exts) = t
@@ -637,6 +639,17 @@ impl Crl {
     /// The signature bits.
     pub fn signature(&self) -> &[u8] {
         &self.der[self.signature.clone()]
+    }
+    /// A digest binding the signature algorithm, the signed `tbsCertList` and the signature;
+    /// computed once. Keys the signature memo.
+    pub fn signed_digest(&self) -> &[u8; 32] {
+        self.signed_digest.get_or_init(|| {
+            crate::memo::SignatureMemo::key(&[
+                self.signature_algorithm(),
+                self.tbs(),
+                self.signature(),
+            ])
+        })
     }
     /// authorityKeyIdentifier keyIdentifier.
     pub fn authority_key_id(&self) -> Option<&[u8]> {

@@ -2,8 +2,10 @@
 //! not verified again. Intermediates are shared by many leaves, so a new leaf under a known
 //! intermediate costs one signature verification instead of one per certificate.
 //!
-//! Entries are keyed by SHA-256 over the algorithm identifiers, key, message and signature
-//! (collision-resistant: a memo hit must never stand in for a signature that was not checked).
+//! Entries are keyed by SHA-256 over the issuer key's digest and a digest of the signature
+//! algorithm, signed message and signature (collision-resistant: a memo hit must never stand
+//! in for a signature that was not checked). Both digests are computed once per parsed
+//! certificate, so a lookup for a kept intermediate hashes 64 bytes.
 //! Only successes are remembered. Memory is bounded: at most `capacity` entries of 32 bytes,
 //! evicted oldest first.
 

@@ -216,6 +216,24 @@ fn normalize_value(t: u8, v: &[u8], out: &mut Vec<u8>) {
         None
     };
     match text {
+        Some(s) if s.is_ascii() => {
+            // The common case, byte by byte.
+            out.push(0x01);
+            let mut pending_space = false;
+            let mut started = false;
+            for b in s.bytes() {
+                if b.is_ascii_whitespace() {
+                    pending_space = started;
+                    continue;
+                }
+                if pending_space {
+                    out.push(b' ');
+                    pending_space = false;
+                }
+                started = true;
+                out.push(b.to_ascii_lowercase());
+            }
+        }
         Some(s) => {
             out.push(0x01);
             let mut pending_space = false;

@@ -15,6 +15,7 @@ use crate::report::{
     WorkStats,
 };
 use crate::{RevocationPolicy, ValidationOptions};
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
@@ -262,7 +263,7 @@ fn check(
     idx: Option<usize>,
     rule: &'static str,
     code: Code,
-    message: String,
+    message: Cow<'static, str>,
 ) -> Check {
     Check {
         id,
@@ -287,9 +288,9 @@ impl Checks {
         idx: Option<usize>,
         rule: &'static str,
         code: Code,
-        msg: String,
+        msg: impl Into<Cow<'static, str>>,
     ) {
-        self.list.push(check(id, idx, rule, code, msg));
+        self.list.push(check(id, idx, rule, code, msg.into()));
     }
     fn fail(
         &mut self,
@@ -302,7 +303,7 @@ impl Checks {
         if self.first_failure.is_none() {
             self.first_failure = Some((code, msg.clone()));
         }
-        let mut c = check(id, idx, rule, code, msg);
+        let mut c = check(id, idx, rule, code, msg.into());
         c.result = CheckResult::Failed;
         self.list.push(c);
     }
@@ -312,9 +313,9 @@ impl Checks {
         idx: Option<usize>,
         rule: &'static str,
         code: Code,
-        msg: String,
+        msg: impl Into<Cow<'static, str>>,
     ) {
-        let mut c = check(id, idx, rule, code, msg);
+        let mut c = check(id, idx, rule, code, msg.into());
         c.result = CheckResult::Warning;
         self.list.push(c);
     }
@@ -348,10 +349,15 @@ impl<'a> Search<'a> {
         alg: &[u8],
         tbs: &[u8],
         sig: &[u8],
+        signed_digest: &[u8; 32],
         inherited_dsa: Option<&[u8]>,
     ) -> Result<(), SignatureError> {
         let key = self.memo.enabled().then(|| {
-            SignatureMemo::key(&[issuer.spki(), inherited_dsa.unwrap_or(&[]), alg, tbs, sig])
+            SignatureMemo::key(&[
+                issuer.spki_digest(),
+                inherited_dsa.unwrap_or(&[]),
+                signed_digest,
+            ])
         });
         if let Some(key) = &key
             && self.memo.contains(key)
@@ -491,6 +497,7 @@ impl<'a> Search<'a> {
                     child.signature_algorithm(),
                     child.tbs(),
                     child.signature(),
+                    child.signed_digest(),
                     None,
                 )
             {
@@ -691,6 +698,7 @@ impl<'a> Search<'a> {
                     cert.signature_algorithm(),
                     cert.tbs(),
                     cert.signature(),
+                    cert.signed_digest(),
                     dsa_params,
                 ) {
                     let (code, msg) = sig_failure(&e, cert, issuer);
@@ -708,11 +716,7 @@ impl<'a> Search<'a> {
                     Some(idx),
                     "RFC 5280 §6.1.3 (a)(1)",
                     Code::BadSignature,
-                    format!(
-                        "signed by {} ({})",
-                        issuer.subject().display(),
-                        algorithms::family(cert.signature_algorithm())
-                    ),
+                    signature_passed(algorithms::family(cert.signature_algorithm())),
                 );
             }
             if let Some(p) = algorithms::dsa_parameters(cert.spki_algorithm()) {
@@ -747,11 +751,7 @@ impl<'a> Search<'a> {
                     Some(idx),
                     "RFC 5280 §6.1.3 (a)(2)",
                     Code::CertExpired,
-                    format!(
-                        "valid from {} to {}",
-                        fmt_time(cert.not_before()),
-                        fmt_time(cert.not_after())
-                    ),
+                    "within its validity period (notBefore, notAfter in the path)",
                 );
                 if cert.not_after() - t < EXPIRING_SOON_SECS {
                     warnings.push(Warning {
@@ -821,7 +821,7 @@ impl<'a> Search<'a> {
                         Some(idx),
                         "RFC 5280 §6.1.3 (b), (c)",
                         Code::NameConstraintsViolation,
-                        "every name is within the permitted subtrees".into(),
+                        "every name is within the permitted subtrees",
                     ),
                     NameCheck::NotPermitted(name) => cx.fail(
                         "NAME_CONSTRAINTS",
@@ -899,7 +899,7 @@ impl<'a> Search<'a> {
                         Some(idx),
                         "RFC 5280 §6.1.4 (k)",
                         Code::BasicConstraintsViolation,
-                        "cA TRUE".into(),
+                        "cA TRUE",
                     );
                 }
                 // (l), (m) path length.
@@ -1081,10 +1081,7 @@ impl<'a> Search<'a> {
                             Some(0),
                             "RFC 5280 §4.2.1.3",
                             Code::KeyUsageNotAllowed,
-                            format!(
-                                "keyUsage {} allows the requested use",
-                                ku.names().join(", ")
-                            ),
+                            "keyUsage allows the requested use",
                         );
                     } else {
                         cx.fail(
@@ -1105,7 +1102,7 @@ impl<'a> Search<'a> {
                     Some(0),
                     "RFC 5280 §4.2.1.3",
                     Code::KeyUsageNotAllowed,
-                    "no keyUsage extension: the key is not restricted".into(),
+                    "no keyUsage extension: the key is not restricted",
                 ),
             }
         }
@@ -1119,7 +1116,7 @@ impl<'a> Search<'a> {
                         Some(0),
                         "RFC 5280 §4.2.1.12",
                         Code::EkuNotAllowed,
-                        format!("allows {want}"),
+                        "extKeyUsage allows the requested purpose",
                     );
                 } else {
                     cx.fail(
@@ -1149,7 +1146,7 @@ impl<'a> Search<'a> {
                     Some(0),
                     "RFC 6125 §6; RFC 5280 §4.2.1.6",
                     Code::ServerNameMismatch,
-                    format!("subjectAltName presents {want}"),
+                    "subjectAltName presents the expected name",
                 );
             } else {
                 cx.fail(
@@ -1196,7 +1193,7 @@ impl<'a> Search<'a> {
                         Some(idx),
                         "RFC 5280 §6.3",
                         Code::CertRevoked,
-                        format!("{subj} is not on a current CRL"),
+                        "not listed on a current CRL in scope",
                     );
                     out.push(RevocationEntry {
                         cert_index: idx,
@@ -1375,6 +1372,7 @@ impl CrlSignatureCheck for Search<'_> {
                 crl.signature_algorithm(),
                 crl.tbs(),
                 crl.signature(),
+                crl.signed_digest(),
                 None,
             ) {
                 Ok(()) => {
@@ -1398,6 +1396,19 @@ impl CrlSignatureCheck for Search<'_> {
     }
 }
 
+/// The message of a passed signature check.
+fn signature_passed(family: &str) -> &'static str {
+    match family {
+        "SM2-SM3" => "verifies with the issuer's key (SM2 with SM3)",
+        "ECDSA" => "verifies with the issuer's key (ECDSA)",
+        "RSA-PKCS1" => "verifies with the issuer's key (RSA PKCS#1 v1.5)",
+        "RSA-PSS" => "verifies with the issuer's key (RSA-PSS)",
+        "Ed25519" => "verifies with the issuer's key (Ed25519)",
+        "DSA" => "verifies with the issuer's key (DSA)",
+        _ => "verifies with the issuer's key",
+    }
+}
+
 /// The failed check behind a failure found while building (before a path was complete).
 fn failed_check(code: Code, cert_index: Option<usize>, message: String) -> Check {
     let (id, rule) = match code {
@@ -1412,7 +1423,7 @@ fn failed_check(code: Code, cert_index: Option<usize>, message: String) -> Check
         cert_index,
         result: CheckResult::Failed,
         rule,
-        message,
+        message: message.into(),
         code,
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::policy_tree::PolicyOutcome;
 use core::fmt;
+use std::borrow::Cow;
 
 /// The overall answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -178,7 +179,7 @@ pub struct Check {
     /// The clause the rule rests on (`RFC 5280 §6.1.3 (a)(2)`).
     pub rule: &'static str,
     /// What was found.
-    pub message: String,
+    pub message: Cow<'static, str>,
     /// The code a failure gives.
     pub code: Code,
 }
