@@ -128,6 +128,93 @@ pub static ALL: &[&dyn SignatureVerificationAlgorithm] = &[
     SM2_SM3_NULL_PARAMS_SM2_KEY,
 ];
 
+/// A public key parsed once for repeated verification (aws-lc-rs `ParsedPublicKey`), for
+/// the RSA PKCS#1 and ECDSA combinations where re-parsing the key costs a noticeable share of
+/// each verification (about 1.9 µs of 14 µs for RSA-2048). The verification itself is the one
+/// rustls-webpki's aws-lc-rs algorithm performs for the same identifiers.
+#[derive(Clone, Debug)]
+pub struct PreparedKey {
+    twin: u8,
+    key: aws_lc_rs::signature::ParsedPublicKey,
+}
+
+// AlgorithmIdentifier contents used to find a preparable twin.
+const RSA_KEY: &[u8] = &[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+];
+const EC_P256_KEY: &[u8] = &[
+    0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d,
+    0x03, 0x01, 0x07,
+];
+const EC_P384_KEY: &[u8] = &[
+    0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22,
+];
+
+/// The aws-lc-rs algorithm equal to the rustls-webpki one for these identifiers, with an
+/// index, when the combination is preparable.
+fn twin(
+    signature_algorithm: &[u8],
+    spki_algorithm: &[u8],
+) -> Option<(u8, &'static dyn aws_lc_rs::signature::VerificationAlgorithm)> {
+    use aws_lc_rs::signature as s;
+    let mut r = Reader::new(signature_algorithm);
+    let sig_oid = r.oid().ok()?;
+    // RFC 4055: sha*WithRSAEncryption parameters NULL, or absent; nothing else.
+    let params_ok = r.is_empty() || (r.read().ok()?.full == [0x05, 0x00] && r.is_empty());
+    match (spki_algorithm, sig_oid) {
+        (RSA_KEY, oid::SHA256_WITH_RSA) if params_ok => Some((1, &s::RSA_PKCS1_2048_8192_SHA256)),
+        (RSA_KEY, oid::SHA384_WITH_RSA) if params_ok => Some((2, &s::RSA_PKCS1_2048_8192_SHA384)),
+        (RSA_KEY, oid::SHA512_WITH_RSA) if params_ok => Some((3, &s::RSA_PKCS1_2048_8192_SHA512)),
+        // ECDSA identifiers carry no parameters (RFC 5758 §3.2).
+        (EC_P256_KEY, oid::ECDSA_WITH_SHA256) if r.is_empty() => {
+            Some((4, &s::ECDSA_P256_SHA256_ASN1))
+        }
+        (EC_P384_KEY, oid::ECDSA_WITH_SHA384) if r.is_empty() => {
+            Some((5, &s::ECDSA_P384_SHA384_ASN1))
+        }
+        _ => None,
+    }
+}
+
+/// Verifies like [`verify`], parsing the key once into `cache` when the combination is
+/// preparable (the first preparable algorithm used with a key is the one kept).
+pub fn verify_cached(
+    cache: &std::sync::OnceLock<Option<PreparedKey>>,
+    spki_algorithm: &[u8],
+    public_key: &[u8],
+    signature_algorithm: &[u8],
+    message: &[u8],
+    signature: &[u8],
+    inherited_dsa_params: Option<&[u8]>,
+) -> Result<(), SignatureError> {
+    if let Some((index, alg)) = twin(signature_algorithm, spki_algorithm) {
+        // RFC 5480 §2.2: the first octet of an EC point is 0x04, 0x02 or 0x03.
+        let ec_ok = !(index >= 4 && !matches!(public_key.first(), Some(0x02..=0x04)));
+        let prepared = cache.get_or_init(|| {
+            aws_lc_rs::signature::ParsedPublicKey::new(alg, public_key)
+                .ok()
+                .map(|key| PreparedKey { twin: index, key })
+        });
+        if let Some(p) = prepared
+            && p.twin == index
+            && ec_ok
+        {
+            return p
+                .key
+                .verify_sig(message, signature)
+                .map_err(|_| SignatureError::Invalid);
+        }
+    }
+    verify(
+        spki_algorithm,
+        public_key,
+        signature_algorithm,
+        message,
+        signature,
+        inherited_dsa_params,
+    )
+}
+
 /// The signature-algorithm family, for reports and approval scopes.
 pub fn family(signature_algorithm: &[u8]) -> &'static str {
     let oid = Reader::new(signature_algorithm).oid().unwrap_or(&[]);

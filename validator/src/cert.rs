@@ -224,6 +224,7 @@ pub struct Certificate {
     sha256: std::sync::OnceLock<String>,
     spki_digest: std::sync::OnceLock<[u8; 32]>,
     signed_digest: std::sync::OnceLock<[u8; 32]>,
+    prepared_key: std::sync::OnceLock<Option<crate::algorithms::PreparedKey>>,
 }
 
 impl Certificate {
@@ -351,6 +352,7 @@ impl Certificate {
             sha256: std::sync::OnceLock::new(),
             spki_digest: std::sync::OnceLock::new(),
             signed_digest: std::sync::OnceLock::new(),
+            prepared_key: std::sync::OnceLock::new(),
         })
     }
 
@@ -462,6 +464,12 @@ impl Certificate {
                 self.signature(),
             ])
         })
+    }
+    /// The subject key, parsed once for repeated verification where that pays.
+    pub(crate) fn prepared_key(
+        &self,
+    ) -> &std::sync::OnceLock<Option<crate::algorithms::PreparedKey>> {
+        &self.prepared_key
     }
     /// The serial number as lower-case hex.
     pub fn serial_hex(&self) -> String {

@@ -374,7 +374,8 @@ impl<'a> Search<'a> {
         }
         self.signatures_left.set(left - 1);
         self.bump(|s| s.signatures_verified += 1);
-        algorithms::verify(
+        algorithms::verify_cached(
+            issuer.prepared_key(),
             issuer.spki_algorithm(),
             issuer.public_key(),
             alg,

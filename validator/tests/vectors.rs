@@ -130,3 +130,38 @@ fn generated_vectors_give_their_expected_results() {
         wrong.join("\n")
     );
 }
+
+/// A key parsed once and kept on the issuer certificate must refuse a bad signature exactly as
+/// a fresh verification does (the prepared-key path for RSA and ECDSA).
+#[test]
+fn prepared_issuer_keys_still_refuse_bad_signatures() {
+    let memo = SignatureMemo::new(0);
+    for case in ["rsa-server-valid", "ecdsa-server-valid"] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../testvectors/chains")
+            .join(case);
+        let leaf_der = pem::decode_all(
+            &std::fs::read(dir.join("leaf.pem")).unwrap(),
+            pem::CERTIFICATE_LABELS,
+        )
+        .unwrap()
+        .remove(0);
+        let intermediates = read_certs(&dir.join("intermediates.pem"));
+        let mut anchors = AnchorSet::new();
+        for a in read_certs(&dir.join("anchors.pem")) {
+            anchors.add_certificate(a);
+        }
+        let opts = ValidationOptions::at(parse_time("2026-06-01T00:00:00Z"));
+        let good = Certificate::from_der(&leaf_der).unwrap();
+        for _ in 0..2 {
+            let r = validate(&good, &intermediates, &anchors, &[], &opts, &memo);
+            assert_eq!(r.code.as_str(), "OK", "{case}: {}", r.message);
+        }
+        let mut bad_der = leaf_der.clone();
+        let last = bad_der.len() - 1;
+        bad_der[last] ^= 0x01;
+        let bad = Certificate::from_der(&bad_der).unwrap();
+        let r = validate(&bad, &intermediates, &anchors, &[], &opts, &memo);
+        assert_eq!(r.code.as_str(), "BAD_SIGNATURE", "{case}: {}", r.message);
+    }
+}
