@@ -189,7 +189,7 @@ pub fn verify_cached(
 ) -> Result<(), SignatureError> {
     if let Some((index, alg)) = twin(signature_algorithm, spki_algorithm) {
         // RFC 5480 §2.2: the first octet of an EC point is 0x04, 0x02 or 0x03.
-        let ec_ok = !(index >= 4 && !matches!(public_key.first(), Some(0x02..=0x04)));
+        let ec_ok = index < 4 || matches!(public_key.first(), Some(0x02..=0x04));
         let prepared = cache.get_or_init(|| {
             aws_lc_rs::signature::ParsedPublicKey::new(alg, public_key)
                 .ok()
