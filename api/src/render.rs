@@ -13,9 +13,9 @@ pub fn report_json(r: &Report) -> Value {
         "validationTime": fmt_time(r.validation_time),
         "path": r.path.iter().map(|p| json!({
             "index": p.index,
-            "sha256": p.sha256,
-            "subject": p.subject,
-            "issuer": p.issuer,
+            "sha256": &*p.sha256,
+            "subject": &*p.subject,
+            "issuer": &*p.issuer,
             "serial": p.serial,
             "notBefore": fmt_time(p.not_before),
             "notAfter": fmt_time(p.not_after),

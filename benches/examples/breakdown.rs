@@ -39,4 +39,35 @@ fn main() {
         black_box(l.sha256_hex().to_string());
     }
     println!("sha256 cached     {:?}", t.elapsed() / n);
+    // Distinct leaves under the known intermediate, each verified once.
+    let leaves: Vec<Vec<u8>> = (0..256).map(|i| pki.leaf(10 + i, true)).collect();
+    let rounds: u32 = 20;
+    let mut total = std::time::Duration::ZERO;
+    for _ in 0..rounds {
+        let memo = SignatureMemo::default();
+        assert!(validate(&l, &inter, &anchors, &[], &opts, &memo).is_valid());
+        let t = Instant::now();
+        for d in &leaves {
+            let c = parse(d);
+            black_box(validate(&c, &inter, &anchors, &[], &opts, &memo));
+        }
+        total += t.elapsed();
+    }
+    println!("unseen leaf       {:?}", total / (rounds * 256));
+    let c = parse(&leaves[0]);
+    let t = Instant::now();
+    for _ in 0..2000 {
+        black_box(
+            huren_validator::algorithms::verify(
+                inter[0].spki_algorithm(),
+                inter[0].public_key(),
+                c.signature_algorithm(),
+                c.tbs(),
+                c.signature(),
+                None,
+            )
+            .is_ok(),
+        );
+    }
+    println!("one p256 verify   {:?}", t.elapsed() / 2000);
 }

@@ -221,9 +221,9 @@ pub struct Certificate {
     spki_algorithm: Range<usize>,
     public_key: Range<usize>,
     ext: Extensions,
-    sha256: std::sync::OnceLock<String>,
+    sha256: std::sync::OnceLock<[u8; 32]>,
+    sha256_hex: std::sync::OnceLock<std::sync::Arc<str>>,
     spki_digest: std::sync::OnceLock<[u8; 32]>,
-    signed_digest: std::sync::OnceLock<[u8; 32]>,
     prepared_key: std::sync::OnceLock<Option<crate::algorithms::PreparedKey>>,
 }
 
@@ -350,8 +350,8 @@ impl Certificate {
             ext,
             der,
             sha256: std::sync::OnceLock::new(),
+            sha256_hex: std::sync::OnceLock::new(),
             spki_digest: std::sync::OnceLock::new(),
-            signed_digest: std::sync::OnceLock::new(),
             prepared_key: std::sync::OnceLock::new(),
         })
     }
@@ -440,29 +440,29 @@ impl Certificate {
     pub fn is_ca(&self) -> bool {
         self.ext.basic_constraints.is_some_and(|b| b.ca)
     }
-    /// SHA-256 of the DER, lower-case hex; computed once.
-    pub fn sha256_hex(&self) -> &str {
+    /// SHA-256 of the DER; computed once. It binds the signature algorithm, the signed
+    /// `tbsCertificate` and the signature, and so also keys the signature memo.
+    pub fn sha256(&self) -> &[u8; 32] {
         self.sha256.get_or_init(|| {
             use sha2::Digest;
-            hex(&sha2::Sha256::digest(&self.der))
+            sha2::Sha256::digest(&self.der).into()
         })
+    }
+    /// SHA-256 of the DER, lower-case hex; computed once.
+    pub fn sha256_hex(&self) -> &str {
+        self.sha256_hex.get_or_init(|| hex(self.sha256()).into())
+    }
+    /// [`Certificate::sha256_hex`], shared (no copy).
+    pub fn sha256_hex_shared(&self) -> std::sync::Arc<str> {
+        self.sha256_hex
+            .get_or_init(|| hex(self.sha256()).into())
+            .clone()
     }
     /// SHA-256 of the SubjectPublicKeyInfo; computed once. Keys the signature memo.
     pub fn spki_digest(&self) -> &[u8; 32] {
         self.spki_digest.get_or_init(|| {
             use sha2::Digest;
             sha2::Sha256::digest(self.spki()).into()
-        })
-    }
-    /// A digest binding the signature algorithm, the signed `tbsCertificate` and the
-    /// signature; computed once. Keys the signature memo.
-    pub fn signed_digest(&self) -> &[u8; 32] {
-        self.signed_digest.get_or_init(|| {
-            crate::memo::SignatureMemo::key(&[
-                self.signature_algorithm(),
-                self.tbs(),
-                self.signature(),
-            ])
         })
     }
     /// The subject key, parsed once for repeated verification where that pays.

@@ -24,7 +24,7 @@ pub struct Name {
     rdns: std::sync::OnceLock<Vec<Vec<Attribute>>>,
     empty: bool,
     normalized: Box<[u8]>,
-    display: std::sync::OnceLock<String>,
+    display: std::sync::OnceLock<std::sync::Arc<str>>,
 }
 
 impl PartialEq for Name {
@@ -153,7 +153,12 @@ impl Name {
     /// A readable one-line form (`CN=…, O=…, C=…`), most significant RDN last as in RFC 4514;
     /// computed once.
     pub fn display(&self) -> &str {
-        self.display.get_or_init(|| self.render())
+        self.display.get_or_init(|| self.render().into())
+    }
+
+    /// [`Name::display`], shared (no copy).
+    pub fn display_shared(&self) -> std::sync::Arc<str> {
+        self.display.get_or_init(|| self.render().into()).clone()
     }
 
     fn render(&self) -> String {

@@ -67,7 +67,7 @@ struct Search<'a> {
     opts: &'a ValidationOptions,
     anchors: &'a AnchorSet,
     intermediates: &'a [Certificate],
-    by_subject: HashMap<&'a [u8], Vec<usize>>,
+    by_subject: NameIndex<'a>,
     /// Per intermediate: whether an anchor can be reached from it by issuer names at all.
     reachable: Vec<bool>,
     crls: &'a [Crl],
@@ -95,13 +95,7 @@ pub fn validate(
     options: &ValidationOptions,
     memo: &SignatureMemo,
 ) -> Report {
-    let mut by_subject: HashMap<&[u8], Vec<usize>> = HashMap::new();
-    for (i, c) in intermediates.iter().enumerate() {
-        by_subject
-            .entry(c.subject().normalized())
-            .or_default()
-            .push(i);
-    }
+    let by_subject = NameIndex::new(intermediates, |c| c.subject());
     let reachable = name_reachable(intermediates, anchors);
     let search = Search {
         opts: options,
@@ -185,7 +179,10 @@ pub fn validate(
                 None => Report {
                     status: Status::Indeterminate,
                     code: Code::NoPathToTrustAnchor,
-                    message: if search.by_subject.contains_key(target.issuer().normalized()) {
+                    message: if search
+                        .by_subject
+                        .any(intermediates, target.issuer().normalized())
+                    {
                         format!(
                             "the intermediates named {} lead to no trust anchor",
                             target.issuer().display()
@@ -214,13 +211,7 @@ pub fn validate(
 /// candidate that cannot is a dead end, whatever its signatures). Breadth-first from the
 /// intermediates issued under an anchor's name; linear in the number of intermediates.
 fn name_reachable(intermediates: &[Certificate], anchors: &AnchorSet) -> Vec<bool> {
-    let mut by_issuer: HashMap<&[u8], Vec<usize>> = HashMap::new();
-    for (i, c) in intermediates.iter().enumerate() {
-        by_issuer
-            .entry(c.issuer().normalized())
-            .or_default()
-            .push(i);
-    }
+    let by_issuer = NameIndex::new(intermediates, |c| c.issuer());
     let mut reachable = vec![false; intermediates.len()];
     let mut queue: Vec<usize> = Vec::new();
     for (i, c) in intermediates.iter().enumerate() {
@@ -230,16 +221,64 @@ fn name_reachable(intermediates: &[Certificate], anchors: &AnchorSet) -> Vec<boo
         }
     }
     while let Some(i) = queue.pop() {
-        if let Some(children) = by_issuer.get(intermediates[i].subject().normalized()) {
-            for j in children {
-                if !reachable[*j] {
-                    reachable[*j] = true;
-                    queue.push(*j);
+        by_issuer.for_each(
+            intermediates,
+            intermediates[i].subject().normalized(),
+            |j| {
+                if !reachable[j] {
+                    reachable[j] = true;
+                    queue.push(j);
+                }
+            },
+        );
+    }
+    reachable
+}
+
+/// Intermediates by a normalised name (subject or issuer). A request carries a handful of
+/// certificates, which a scan finds faster than a hash map is built; many are indexed.
+enum NameIndex<'a> {
+    Scan(fn(&Certificate) -> &crate::names::Name),
+    Map(HashMap<&'a [u8], Vec<usize>>),
+}
+
+impl<'a> NameIndex<'a> {
+    const SCAN_LIMIT: usize = 8;
+
+    fn new(certs: &'a [Certificate], key: fn(&Certificate) -> &crate::names::Name) -> Self {
+        if certs.len() <= Self::SCAN_LIMIT {
+            return NameIndex::Scan(key);
+        }
+        let mut map: HashMap<&[u8], Vec<usize>> = HashMap::new();
+        for (i, c) in certs.iter().enumerate() {
+            map.entry(key(c).normalized()).or_default().push(i);
+        }
+        NameIndex::Map(map)
+    }
+
+    /// Calls `f` with the index of every certificate whose name is `name`, in input order.
+    fn for_each(&self, certs: &[Certificate], name: &[u8], mut f: impl FnMut(usize)) {
+        match self {
+            NameIndex::Scan(key) => {
+                for (i, c) in certs.iter().enumerate() {
+                    if key(c).normalized() == name {
+                        f(i);
+                    }
+                }
+            }
+            NameIndex::Map(map) => {
+                for i in map.get(name).into_iter().flatten() {
+                    f(*i);
                 }
             }
         }
     }
-    reachable
+
+    fn any(&self, certs: &[Certificate], name: &[u8]) -> bool {
+        let mut found = false;
+        self.for_each(certs, name, |_| found = true);
+        found
+    }
 }
 
 fn entries(path: &[Node<'_>]) -> Vec<PathEntry> {
@@ -247,9 +286,9 @@ fn entries(path: &[Node<'_>]) -> Vec<PathEntry> {
         .enumerate()
         .map(|(i, n)| PathEntry {
             index: i,
-            sha256: n.cert.sha256_hex().to_string(),
-            subject: n.cert.subject().display().to_string(),
-            issuer: n.cert.issuer().display().to_string(),
+            sha256: n.cert.sha256_hex_shared(),
+            subject: n.cert.subject().display_shared(),
+            issuer: n.cert.issuer().display_shared(),
             serial: n.cert.serial_hex(),
             not_before: n.cert.not_before(),
             not_after: n.cert.not_after(),
@@ -411,9 +450,12 @@ impl<'a> Search<'a> {
                 r,
             ));
         }
-        if let Some(list) = self.by_subject.get(child.issuer().normalized()) {
-            for i in list.iter().filter(|i| self.reachable[**i]) {
-                let c = &self.intermediates[*i];
+        self.by_subject
+            .for_each(self.intermediates, child.issuer().normalized(), |i| {
+                if !self.reachable[i] {
+                    return;
+                }
+                let c = &self.intermediates[i];
                 let (m, r) = rank(c);
                 out.push((
                     Node {
@@ -424,8 +466,7 @@ impl<'a> Search<'a> {
                     m,
                     r + 3,
                 ));
-            }
-        }
+            });
         out.sort_by_key(|(_, _, r)| *r);
         out.into_iter().map(|(n, m, _)| (n, m)).collect()
     }
@@ -498,7 +539,7 @@ impl<'a> Search<'a> {
                     child.signature_algorithm(),
                     child.tbs(),
                     child.signature(),
-                    child.signed_digest(),
+                    child.sha256(),
                     None,
                 )
             {
@@ -699,7 +740,7 @@ impl<'a> Search<'a> {
                     cert.signature_algorithm(),
                     cert.tbs(),
                     cert.signature(),
-                    cert.signed_digest(),
+                    cert.sha256(),
                     dsa_params,
                 ) {
                     let (code, msg) = sig_failure(&e, cert, issuer);
@@ -1329,7 +1370,7 @@ impl Search<'_> {
             ));
         }
         let same_anchor = match (self.current_anchor.get(), report.path.last()) {
-            (Some(a), Some(p)) => a.sha256_hex() == p.sha256,
+            (Some(a), Some(p)) => a.sha256_hex() == &*p.sha256,
             _ => false,
         };
         if !same_anchor {

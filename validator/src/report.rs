@@ -4,6 +4,7 @@
 use crate::policy_tree::PolicyOutcome;
 use core::fmt;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// The overall answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -212,11 +213,11 @@ pub struct PathEntry {
     /// 0 = end entity, increasing towards the anchor.
     pub index: usize,
     /// SHA-256 of the certificate DER, hex.
-    pub sha256: String,
+    pub sha256: Arc<str>,
     /// Subject, readable.
-    pub subject: String,
+    pub subject: Arc<str>,
     /// Issuer, readable.
-    pub issuer: String,
+    pub issuer: Arc<str>,
     /// Serial number, hex.
     pub serial: String,
     /// notBefore (Unix seconds).
