@@ -162,18 +162,35 @@ impl Name {
     }
 
     fn render(&self) -> String {
-        let mut out = String::new();
-        for rdn in self.decoded().iter().rev() {
+        // Straight from the DER (checked by from_der), without decoding the attribute list.
+        let mut sets: Vec<&[u8]> = Vec::new();
+        if let Ok(seq) = der::single(&self.der, tag::SEQUENCE) {
+            let mut r = Reader::new(seq);
+            while let Ok(set) = r.expect(tag::SET) {
+                sets.push(set.value);
+            }
+        }
+        let mut out = String::with_capacity(self.der.len());
+        for set in sets.iter().rev() {
             if !out.is_empty() {
                 out.push_str(", ");
             }
-            for (i, a) in rdn.iter().enumerate() {
-                if i > 0 {
+            let mut sr = Reader::new(set);
+            let mut first = true;
+            while let Ok(mut atv) = sr.sequence() {
+                let (Ok(oid), Ok(val)) = (atv.oid(), atv.read()) else {
+                    break;
+                };
+                if !first {
                     out.push('+');
                 }
-                out.push_str(attr_label(&a.oid).unwrap_or(&oid::dotted(&a.oid)));
+                first = false;
+                match attr_label(oid) {
+                    Some(label) => out.push_str(label),
+                    None => out.push_str(&oid::dotted(oid)),
+                }
                 out.push('=');
-                out.push_str(&display_value(a.tag, &a.value));
+                push_display_value(val.tag, val.value, &mut out);
             }
         }
         out
@@ -285,20 +302,19 @@ fn attr_label(oid: &[u8]) -> Option<&'static str> {
     })
 }
 
-fn display_value(t: u8, v: &[u8]) -> String {
+fn push_display_value(t: u8, v: &[u8], out: &mut String) {
     if t == tag::BMP_STRING && v.len() % 2 == 0 {
         let units: Vec<u16> = v
             .chunks(2)
             .map(|c| u16::from_be_bytes([c[0], c[1]]))
             .collect();
-        return String::from_utf16_lossy(&units);
+        out.push_str(&String::from_utf16_lossy(&units));
+        return;
     }
     match std::str::from_utf8(v) {
-        Ok(s) => s
-            .chars()
-            .map(|c| if c.is_control() { '?' } else { c })
-            .collect(),
-        Err(_) => v.iter().map(|b| format!("{b:02x}")).collect(),
+        Ok(s) if !s.chars().any(char::is_control) => out.push_str(s),
+        Ok(s) => out.extend(s.chars().map(|c| if c.is_control() { '?' } else { c })),
+        Err(_) => out.push_str(&crate::cert::hex(v)),
     }
 }
 
