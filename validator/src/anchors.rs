@@ -4,7 +4,27 @@
 use crate::Certificate;
 use crate::names::Name;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
+
+/// Hashes a name fingerprint to itself: the fingerprint is already a hash. The anchor set is
+/// trusted input, so no adversary chooses its keys.
+#[derive(Default)]
+struct FingerprintHasher(u64);
+
+impl Hasher for FingerprintHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | *b as u64;
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
 
 /// One trust anchor: a certificate whose name and key are trusted.
 ///
@@ -43,7 +63,9 @@ impl Anchor {
 #[derive(Clone, Debug, Default)]
 pub struct AnchorSet {
     anchors: Vec<Anchor>,
-    by_subject: HashMap<Box<[u8]>, Vec<usize>>,
+    /// Subject-name fingerprint → anchors (the names are compared after the lookup), so a
+    /// lookup touches one bucket whatever the number of anchors.
+    by_subject: HashMap<u64, Vec<usize>, BuildHasherDefault<FingerprintHasher>>,
 }
 
 impl AnchorSet {
@@ -55,12 +77,12 @@ impl AnchorSet {
     /// Adds an anchor. An anchor with the same subject and public key as one already held is
     /// ignored (anchors are identified by name and key, not by certificate bytes).
     pub fn add(&mut self, anchor: Anchor) {
-        let key: Box<[u8]> = anchor.cert.subject().normalized().into();
+        let key = anchor.cert.subject().fingerprint();
         let entry = self.by_subject.entry(key).or_default();
-        if entry
-            .iter()
-            .any(|i| self.anchors[*i].cert.spki() == anchor.cert.spki())
-        {
+        if entry.iter().any(|i| {
+            let held = &self.anchors[*i].cert;
+            held.spki() == anchor.cert.spki() && held.subject() == anchor.cert.subject()
+        }) {
             return;
         }
         entry.push(self.anchors.len());
@@ -75,10 +97,11 @@ impl AnchorSet {
     /// Anchors whose subject matches `name` (RFC 5280 §7.1 comparison).
     pub fn by_subject(&self, name: &Name) -> impl Iterator<Item = &Anchor> {
         self.by_subject
-            .get(name.normalized())
+            .get(&name.fingerprint())
             .into_iter()
             .flatten()
             .map(|i| &self.anchors[*i])
+            .filter(move |a| a.cert.subject() == name)
     }
 
     /// Whether a certificate with this subject and key is an anchor.

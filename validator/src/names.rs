@@ -24,6 +24,7 @@ pub struct Name {
     rdns: std::sync::OnceLock<Vec<Vec<Attribute>>>,
     empty: bool,
     normalized: Box<[u8]>,
+    fingerprint: u64,
     display: std::sync::OnceLock<std::sync::Arc<str>>,
 }
 
@@ -81,6 +82,7 @@ impl Name {
             der: full.into(),
             rdns: std::sync::OnceLock::new(),
             empty,
+            fingerprint: fingerprint(&normalized),
             normalized: normalized.into(),
             display: std::sync::OnceLock::new(),
         })
@@ -120,6 +122,12 @@ impl Name {
     /// A byte string equal for names that match under RFC 5280 §7.1; usable as a map key.
     pub fn normalized(&self) -> &[u8] {
         &self.normalized
+    }
+
+    /// A 64-bit hash of [`Name::normalized`], computed once: equal names have equal
+    /// fingerprints (the converse is not guaranteed; compare the names after a lookup).
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// The relative distinguished names, most significant first.
@@ -195,6 +203,21 @@ impl Name {
         }
         out
     }
+}
+
+/// A fast, fixed 64-bit hash (the multiply-rotate of rustc's FxHasher, word at a time).
+fn fingerprint(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mut h: u64 = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    for b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ *b as u64).wrapping_mul(K);
+    }
+    h
 }
 
 fn rdn_eq(a: &[Attribute], b: &[Attribute]) -> bool {
