@@ -1,6 +1,7 @@
 //! The x509-limbo conformance corpus, run in full. Every case must give its expected result
 //! unless `limbo-exceptions.tsv` lists it with a reason; a listed case that starts passing
 //! fails the run too, so the exceptions file never goes stale.
+#![allow(clippy::disallowed_methods)] // tests are the caller: they read the corpora
 
 mod common;
 

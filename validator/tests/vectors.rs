@@ -1,5 +1,6 @@
 //! Every generated test vector under `testvectors/chains/` gives the status and code its
 //! `expected.json` states.
+#![allow(clippy::disallowed_methods)] // tests are the caller: they read the corpora
 
 use huren_validator::{
     AnchorSet, Certificate, Crl, KeyUsageBit, Oid, PolicyInputs, RevocationPolicy, ServerName,

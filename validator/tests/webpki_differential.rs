@@ -2,6 +2,7 @@
 //! (SERVER and CLIENT cases without CRLs) and the generated non-SM2 vectors. Where the two
 //! disagree, `webpki-differences.tsv` must list the case with the reason; a listed case on
 //! which they agree fails the test too.
+#![allow(clippy::disallowed_methods)] // tests are the caller: they read the corpora
 
 mod common;
 
