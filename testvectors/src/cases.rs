@@ -2073,6 +2073,43 @@ fn crl_feature_cases(pki: &mut Pki, cases: &mut Vec<Case>) {
         .expect(CertRevoked),
     );
 
+    // The CRL signer must be allowed to sign CRLs (RFC 5280 §6.3.3 (f), keyUsage cRLSign).
+    let no_crl_sign_key = pki.key(KeyAlg::P256, "crl-ca-no-crlsign");
+    let mut no_crl_sign_spec = pki.ca_spec(
+        "crl-ca-no-crlsign",
+        "CN=Huren Test CA Without cRLSign,O=Huren Test PKI,C=US",
+        no_crl_sign_key,
+        None,
+        &[WEB_DV],
+    );
+    no_crl_sign_spec.extensions = vec![
+        basic_constraints(true, None, true),
+        key_usage(&[KeyUsages::KeyCertSign]),
+        certificate_policies(&[WEB_DV]),
+    ];
+    let no_crl_sign = issue(&no_crl_sign_spec, Some(&root));
+    let leaf_key = pki.key(KeyAlg::P256, "crl-leaf-no-crlsign");
+    let leaf_spec = pki.server_spec(
+        "crl-leaf-no-crlsign",
+        "crl-leaf-no-crlsign.example.test",
+        leaf_key,
+    );
+    let leaf_no_crl_sign = issue(&leaf_spec, Some(&no_crl_sign));
+    let crl_by_no_crl_sign = issue_crl(&no_crl_sign, &spec(40, &[], Vec::new()));
+    cases.push(
+        CaseBuilder::new(
+            "crl-signer-without-crlsign",
+            "the issuing CA's keyUsage lacks cRLSign, so its CRL cannot be used and status is unavailable",
+            &leaf_no_crl_sign,
+            &[&no_crl_sign],
+            &[&root],
+        )
+        .eku(&[ID_KP_SERVER_AUTH])
+        .revocation(Revocation::Require, &[&root_crl, &crl_by_no_crl_sign])
+        .openssl(None)
+        .expect(RevocationUnavailable),
+    );
+
     // Indirect CRLs (RFC 5280 §5.3.3, §6.3.3 (b)(1), (f)).
     let mut indirect_spec = spec(
         30,

@@ -918,6 +918,78 @@ mod tests {
     }
 
     #[test]
+    fn uri_constraints() {
+        assert_eq!(
+            uri_host("https://User@Host.Example.com:8443/p?q#f").as_deref(),
+            Some("host.example.com")
+        );
+        assert!(host_in_uri_subtree("host.example.com", ".example.com"));
+        assert!(!host_in_uri_subtree("example.com", ".example.com"));
+        assert!(host_in_uri_subtree("example.com", "example.com"));
+        assert!(!host_in_uri_subtree("www.example.com", "example.com"));
+        assert!(
+            !host_in_uri_subtree("192.0.2.1", "192.0.2.1"),
+            "IP literals never match host names"
+        );
+        assert_eq!(uri_host("urn:isbn:123"), None);
+        let subject = Name::from_der(&[0x30, 0x00]).unwrap();
+        let san = vec![GeneralName::Uri("https://evil.test/".into())];
+        let permitted = vec![vec![GeneralSubtree {
+            base: GeneralName::Uri(".example.com".into()),
+        }]];
+        let mut budget = 100;
+        let names = ConstrainedNames {
+            subject: &subject,
+            san: &san,
+        };
+        assert!(matches!(
+            check_names(&names, &permitted, &[], false, &mut budget),
+            NameCheck::NotPermitted(_)
+        ));
+        let excluded = vec![GeneralSubtree {
+            base: GeneralName::Uri("evil.test".into()),
+        }];
+        assert!(matches!(
+            check_names(&names, &[], &excluded, false, &mut budget),
+            NameCheck::Excluded(_)
+        ));
+        let urn = vec![GeneralName::Uri("urn:isbn:123".into())];
+        let names = ConstrainedNames {
+            subject: &subject,
+            san: &urn,
+        };
+        assert!(matches!(
+            check_names(&names, &permitted, &[], false, &mut budget),
+            NameCheck::Unsupported(_)
+        ));
+    }
+
+    #[test]
+    fn budget_is_priced_before_work() {
+        let subject = Name::from_der(&[0x30, 0x00]).unwrap();
+        let san: Vec<GeneralName> = (0..100)
+            .map(|i| GeneralName::Dns(format!("h{i}.example.com")))
+            .collect();
+        let permitted = vec![
+            (0..100)
+                .map(|i| GeneralSubtree {
+                    base: GeneralName::Dns(format!("d{i}.test")),
+                })
+                .collect(),
+        ];
+        let names = ConstrainedNames {
+            subject: &subject,
+            san: &san,
+        };
+        let mut budget = 9_999;
+        assert_eq!(
+            check_names(&names, &permitted, &[], false, &mut budget),
+            NameCheck::BudgetExceeded
+        );
+        assert_eq!(budget, 0);
+    }
+
+    #[test]
     fn ip_constraints() {
         assert!(ip_in_subtree(
             &[192, 0, 2, 7],
