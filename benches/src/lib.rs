@@ -4,15 +4,13 @@
 #![forbid(unsafe_code)]
 
 use huren_validator::{
-    AnchorSet, Certificate, KeyUsageBit, Oid, RevocationPolicy, ServerName, ValidationOptions, pem,
+    AnchorSet, Certificate, KeyUsageBit, Oid, ServerName, ValidationOptions, pem,
 };
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
     Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber, date_time_ymd,
 };
-use serde::Deserialize;
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The validation time of every benchmark: 2026-06-01T00:00:00Z.
 pub const NOW: i64 = 1_780_272_000;
@@ -221,139 +219,28 @@ pub struct LimboCase {
     pub options: ValidationOptions,
 }
 
-#[derive(Deserialize)]
-struct Corpus {
-    testcases: Vec<RawCase>,
-}
-
-#[derive(Deserialize)]
-struct PeerName {
-    kind: String,
-    value: String,
-}
-
-#[derive(Deserialize)]
-struct RawCase {
-    id: String,
-    validation_kind: String,
-    #[serde(default)]
-    trusted_certs: Option<Vec<String>>,
-    #[serde(default)]
-    untrusted_intermediates: Option<Vec<String>>,
-    peer_certificate: String,
-    validation_time: Option<String>,
-    #[serde(default)]
-    key_usage: Option<Vec<String>>,
-    #[serde(default)]
-    extended_key_usage: Option<Vec<String>>,
-    expected_result: String,
-    expected_peer_name: Option<PeerName>,
-    max_chain_depth: Option<usize>,
-}
-
-/// The directory holding `limbo/limbo.json.gz`: `$HUREN_TESTDATA`, else
-/// `../shared/testdata` beside the workspace.
-pub fn testdata_dir() -> PathBuf {
-    match std::env::var_os("HUREN_TESTDATA") {
-        Some(p) => PathBuf::from(p),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"),
-    }
-}
+/// The corpus reader and the case-to-inputs mapping of the conformance test, shared so that
+/// the benchmarks validate each case exactly as `validator/tests/limbo.rs` does.
+#[path = "../../validator/tests/common/mod.rs"]
+mod limbo_common;
 
 /// The limbo cases whose id starts with `prefix`, or `Err` with a reason to print.
 pub fn limbo_cases(prefix: &str) -> Result<Vec<LimboCase>, String> {
-    let path = testdata_dir().join("limbo/limbo.json.gz");
-    let file = std::fs::File::open(&path)
-        .map_err(|e| format!("{} not found ({e}); set HUREN_TESTDATA", path.display()))?;
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(file)
-        .read_to_string(&mut text)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    let corpus: Corpus =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    corpus
-        .testcases
-        .into_iter()
-        .filter(|c| c.id.starts_with(prefix))
-        .map(limbo_case)
-        .collect()
-}
-
-fn pem_certs(pems: &[String]) -> Vec<Certificate> {
-    pems.iter()
-        .filter_map(|p| pem::decode_all(p.as_bytes(), pem::CERTIFICATE_LABELS).ok())
-        .flatten()
-        .filter_map(|d| Certificate::from_der(&d).ok())
-        .collect()
-}
-
-fn limbo_case(c: RawCase) -> Result<LimboCase, String> {
-    let leaf = pem_certs(std::slice::from_ref(&c.peer_certificate))
-        .into_iter()
-        .next()
-        .ok_or_else(|| format!("{}: peer certificate does not parse", c.id))?;
-    let mut anchors = AnchorSet::new();
-    for a in pem_certs(c.trusted_certs.as_deref().unwrap_or(&[])) {
-        anchors.add_certificate(a);
-    }
-    let intermediates = pem_certs(c.untrusted_intermediates.as_deref().unwrap_or(&[]));
-    // As validator/tests/limbo.rs: limbo's default time, EKU default by kind, depth + 2.
-    let time = c.validation_time.as_deref().map_or(1_767_225_600, rfc3339);
-    let mut options = ValidationOptions::at(time);
-    options.key_usage = c
-        .key_usage
+    let cases = limbo_common::limbo("limbo benchmarks")
+        .ok_or_else(|| "the x509-limbo corpus was not found; set HUREN_TESTDATA".to_string())?;
+    cases
         .iter()
-        .flatten()
-        .filter_map(|k| KeyUsageBit::from_name(k))
-        .collect();
-    let mut eku: Vec<String> = c.extended_key_usage.clone().unwrap_or_default();
-    if eku.is_empty() {
-        eku.push(
-            if c.validation_kind == "CLIENT" {
-                "clientAuth"
-            } else {
-                "serverAuth"
-            }
-            .into(),
-        );
-    }
-    options.extended_key_usage = eku.iter().filter_map(|e| eku_oid(e)).collect();
-    options.server_name = c
-        .expected_peer_name
-        .as_ref()
-        .and_then(|p| match p.kind.as_str() {
-            "DNS" => Some(ServerName::Dns(p.value.clone())),
-            "IP" => p.value.parse().ok().map(ServerName::Ip),
-            _ => None,
-        });
-    options.max_chain_depth = c.max_chain_depth.map(|d| d + 2);
-    options.revocation = RevocationPolicy::Off;
-    Ok(LimboCase {
-        id: c.id,
-        expected: c.expected_result,
-        leaf,
-        intermediates,
-        anchors,
-        options,
-    })
-}
-
-fn eku_oid(name: &str) -> Option<Oid> {
-    Oid::parse(match name {
-        "serverAuth" => SERVER_AUTH,
-        "clientAuth" => "1.3.6.1.5.5.7.3.2",
-        "codeSigning" => "1.3.6.1.5.5.7.3.3",
-        "emailProtection" => "1.3.6.1.5.5.7.3.4",
-        "timeStamping" => "1.3.6.1.5.5.7.3.8",
-        "OCSPSigning" => "1.3.6.1.5.5.7.3.9",
-        "anyExtendedKeyUsage" => "2.5.29.37.0",
-        _ => return None,
-    })
-}
-
-/// `YYYY-MM-DDTHH:MM:SS…` as Unix seconds.
-fn rfc3339(s: &str) -> i64 {
-    let n = |r: std::ops::Range<usize>| s.get(r).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-    let days = huren_validator::der::days_from_civil(n(0..4), n(5..7) as u32, n(8..10) as u32);
-    days * 86_400 + n(11..13) * 3600 + n(14..16) * 60 + n(17..19)
+        .filter(|c| c.id.starts_with(prefix))
+        .map(|c| {
+            let i = limbo_common::limbo_inputs(c).map_err(|e| format!("{}: {e}", c.id))?;
+            Ok(LimboCase {
+                id: c.id.clone(),
+                expected: c.expected_result.clone(),
+                leaf: i.leaf,
+                intermediates: i.intermediates,
+                anchors: i.anchors,
+                options: i.options,
+            })
+        })
+        .collect()
 }

@@ -43,6 +43,7 @@ pub mod pem;
 pub mod policy_tree;
 pub mod profile;
 mod report;
+mod time;
 
 pub use anchors::{Anchor, AnchorSet};
 pub use cert::{Certificate, KeyUsageBit};
@@ -51,13 +52,14 @@ pub use error::Error;
 pub use memo::SignatureMemo;
 pub use names::ServerName;
 pub use oid::Oid;
-pub use path::{fmt_time, validate};
+pub use path::validate;
 pub use policy_tree::{PolicyInputs, PolicyOutcome};
 pub use profile::Profile;
 pub use report::{
     Check, CheckResult, Code, PathEntry, Report, RevocationEntry, Source, Status, Warning,
     WorkStats,
 };
+pub use time::{fmt_time, parse_rfc3339};
 
 /// What to do about revocation (RFC 5280 §6.3).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

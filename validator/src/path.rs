@@ -14,6 +14,7 @@ use crate::report::{
     Check, CheckResult, Code, PathEntry, Report, RevocationEntry, Source, Status, Warning,
     WorkStats,
 };
+use crate::time::fmt_time;
 use crate::{RevocationPolicy, ValidationOptions};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -1502,30 +1503,4 @@ fn describe_policies(p: &crate::PolicyOutcome) -> String {
             v.iter().map(Oid::to_string).collect::<Vec<_>>().join(", ")
         ),
     }
-}
-
-/// RFC 3339 text of Unix seconds (UTC).
-pub fn fmt_time(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
-}
-
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }

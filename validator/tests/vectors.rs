@@ -2,6 +2,8 @@
 //! `expected.json` states.
 #![allow(clippy::disallowed_methods)] // tests are the caller: they read the corpora
 
+mod common;
+
 use huren_validator::{
     AnchorSet, Certificate, Crl, KeyUsageBit, Oid, PolicyInputs, RevocationPolicy, ServerName,
     SignatureMemo, ValidationOptions, pem, validate,
@@ -42,14 +44,6 @@ fn read_certs(p: &Path) -> Vec<Certificate> {
         .collect()
 }
 
-fn parse_time(s: &str) -> i64 {
-    let n = |r: std::ops::Range<usize>| s[r].parse::<i64>().unwrap();
-    huren_validator::der::days_from_civil(n(0..4), n(5..7) as u32, n(8..10) as u32) * 86400
-        + n(11..13) * 3600
-        + n(14..16) * 60
-        + n(17..19)
-}
-
 #[test]
 fn generated_vectors_give_their_expected_results() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testvectors/chains");
@@ -85,7 +79,7 @@ fn generated_vectors_give_their_expected_results() {
         } else {
             Vec::new()
         };
-        let mut o = ValidationOptions::at(parse_time(&exp.time));
+        let mut o = ValidationOptions::at(common::time(&exp.time));
         o.key_usage = exp
             .key_usage
             .iter()
@@ -152,7 +146,7 @@ fn prepared_issuer_keys_still_refuse_bad_signatures() {
         for a in read_certs(&dir.join("anchors.pem")) {
             anchors.add_certificate(a);
         }
-        let opts = ValidationOptions::at(parse_time("2026-06-01T00:00:00Z"));
+        let opts = ValidationOptions::at(common::time("2026-06-01T00:00:00Z"));
         let good = Certificate::from_der(&leaf_der).unwrap();
         for _ in 0..2 {
             let r = validate(&good, &intermediates, &anchors, &[], &opts, &memo);

@@ -6,57 +6,13 @@
 
 mod common;
 
+use common::{PeerName, limbo_inputs, limbo_time};
 use huren_validator::{
-    AnchorSet, Certificate, Oid, Profile, ServerName, SignatureMemo, ValidationOptions, pem,
-    validate,
+    AnchorSet, Certificate, Oid, ServerName, SignatureMemo, ValidationOptions, pem, validate,
 };
 use rustls_pki_types::{CertificateDer, UnixTime};
-use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::time::Duration;
-
-#[derive(Deserialize)]
-struct Corpus {
-    testcases: Vec<Case>,
-}
-
-#[derive(Deserialize)]
-struct PeerName {
-    kind: String,
-    value: String,
-}
-
-#[derive(Deserialize)]
-struct Case {
-    id: String,
-    validation_kind: String,
-    #[serde(default)]
-    trusted_certs: Option<Vec<String>>,
-    #[serde(default)]
-    untrusted_intermediates: Option<Vec<String>>,
-    peer_certificate: String,
-    validation_time: Option<String>,
-    #[serde(default)]
-    key_usage: Option<Vec<String>>,
-    #[serde(default)]
-    extended_key_usage: Option<Vec<String>>,
-    expected_peer_name: Option<PeerName>,
-    expected_result: String,
-    max_chain_depth: Option<usize>,
-    #[serde(default)]
-    crls: Option<Vec<String>>,
-}
-
-const DEFAULT_TIME: i64 = 1_767_225_600;
-
-fn parse_time(s: &str) -> i64 {
-    let n = |r: std::ops::Range<usize>| s[r].parse::<i64>().unwrap();
-    huren_validator::der::days_from_civil(n(0..4), n(5..7) as u32, n(8..10) as u32) * 86400
-        + n(11..13) * 3600
-        + n(14..16) * 60
-        + n(17..19)
-}
 
 fn ders(pems: &[String]) -> Vec<Vec<u8>> {
     pems.iter()
@@ -144,17 +100,10 @@ fn huren_accepts(
 
 #[test]
 fn agrees_with_rustls_webpki_or_explains_why_not() {
-    let Some(path) = common::corpus(
-        "limbo/limbo.json.gz",
-        "differential test against rustls-webpki on x509-limbo",
-    ) else {
+    let Some(testcases) = common::limbo("differential test against rustls-webpki on x509-limbo")
+    else {
         return;
     };
-    let mut json = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap())
-        .read_to_string(&mut json)
-        .unwrap();
-    let corpus: Corpus = serde_json::from_str(&json).unwrap();
     let mut listed: BTreeMap<&str, &str> = BTreeMap::new();
     for line in include_str!("webpki-differences.tsv")
         .lines()
@@ -173,7 +122,7 @@ fn agrees_with_rustls_webpki_or_explains_why_not() {
     let mut unexplained = Vec::new();
     let mut used: BTreeMap<&str, usize> = BTreeMap::new();
     let (mut agree, mut differ) = (0, 0);
-    for case in &corpus.testcases {
+    for case in &testcases {
         // Out of scope: CRL cases (webpki takes CRLs through another API) and key-usage
         // cases (webpki does not check keyUsage on the end entity).
         if case.crls.as_ref().is_some_and(|c| !c.is_empty())
@@ -188,32 +137,22 @@ fn agrees_with_rustls_webpki_or_explains_why_not() {
         };
         let trusted = ders(case.trusted_certs.as_deref().unwrap_or(&[]));
         let inters = ders(case.untrusted_intermediates.as_deref().unwrap_or(&[]));
-        let time = case
-            .validation_time
-            .as_deref()
-            .map_or(DEFAULT_TIME, parse_time);
+        let time = limbo_time(case);
         let client = case.validation_kind == "CLIENT";
-        let mut opts = ValidationOptions::at(time);
-        opts.profile = Profile::WebPki;
-        let ekus = case.extended_key_usage.as_deref().unwrap_or(&[]);
-        opts.extended_key_usage = vec![
-            Oid::parse(if client || ekus.iter().any(|e| e == "clientAuth") {
-                "1.3.6.1.5.5.7.3.2"
-            } else {
-                "1.3.6.1.5.5.7.3.1"
+        // huren exactly as the conformance run validates the case.
+        let h = limbo_inputs(case)
+            .map(|i| {
+                validate(
+                    &i.leaf,
+                    &i.intermediates,
+                    &i.anchors,
+                    &i.crls,
+                    &i.options,
+                    &memo,
+                )
+                .is_valid()
             })
-            .unwrap(),
-        ];
-        opts.max_chain_depth = case.max_chain_depth;
-        opts.server_name = case
-            .expected_peer_name
-            .as_ref()
-            .and_then(|p| match p.kind.as_str() {
-                "DNS" => Some(ServerName::Dns(p.value.clone())),
-                "IP" => p.value.parse().ok().map(ServerName::Ip),
-                _ => None,
-            });
-        let h = huren_accepts(&leaf, &inters, &trusted, &opts, &memo);
+            .unwrap_or(false);
         let w = webpki_accepts(
             &leaf,
             &inters,
@@ -336,7 +275,7 @@ fn agrees_with_rustls_webpki_on_generated_vectors() {
         };
         let leaf = read("leaf.pem").remove(0);
         let (inters, trusted) = (read("intermediates.pem"), read("anchors.pem"));
-        let time = parse_time(v["time"].as_str().unwrap());
+        let time = common::time(v["time"].as_str().unwrap());
         let client = v["eku"]
             .as_array()
             .unwrap()

@@ -143,13 +143,6 @@ fn load_crls(path: &Path) -> Result<Vec<Crl>, UsageError> {
         .collect()
 }
 
-/// Parses an RFC 3339 time into Unix seconds.
-pub fn parse_time(s: &str) -> Option<i64> {
-    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-        .ok()
-        .map(|t| t.unix_timestamp())
-}
-
 fn eku_oid(s: &str) -> Option<Oid> {
     let dotted = match s {
         "serverAuth" => "1.3.6.1.5.5.7.3.1",
@@ -165,9 +158,11 @@ fn eku_oid(s: &str) -> Option<Oid> {
 
 fn options(args: &ValidateArgs) -> Result<ValidationOptions, UsageError> {
     let time = match &args.time {
-        Some(t) => parse_time(t)
+        Some(t) => huren_validator::parse_rfc3339(t)
             .ok_or_else(|| UsageError(format!("--time {t:?} is not an RFC 3339 time")))?,
-        None => time::OffsetDateTime::now_utc().unix_timestamp(),
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
     };
     let mut o = ValidationOptions::at(time);
     o.revocation = match args.revocation {
