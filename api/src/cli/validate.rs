@@ -186,8 +186,16 @@ fn options(args: &ValidateArgs) -> Result<ValidationOptions, UsageError> {
         .key_usages
         .iter()
         .map(|k| {
-            KeyUsageBit::from_name(k)
-                .ok_or_else(|| UsageError(format!("--key-usage {k:?} is not a key usage name")))
+            KeyUsageBit::from_name(k).ok_or_else(|| {
+                UsageError(format!(
+                    "--key-usage {k:?} is not a key usage name (one of {})",
+                    KeyUsageBit::ALL
+                        .iter()
+                        .map(|b| b.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })
         })
         .collect::<Result<_, _>>()?;
     o.extended_key_usage = args
