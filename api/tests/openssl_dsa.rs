@@ -2,21 +2,10 @@
 //! lower certificates omit the DSA domain parameters, which are then inherited from the issuer
 //! (RFC 5280 §6.1.4 (f), working_public_key_parameters).
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl must be installed");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use common::{huren_json, openssl, scratch};
+use std::path::Path;
 
 fn tlv(tag: u8, value: &[u8]) -> Vec<u8> {
     let mut out = vec![tag];
@@ -110,19 +99,12 @@ fn strip_params_and_resign(dir: &Path, cert_pem: &str, key: &str, out_pem: &str)
 }
 
 fn huren(args: &[&str]) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_huren"))
-        .args(args)
-        .output()
-        .unwrap();
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)))
+    huren_json(Path::new("."), args)
 }
 
 #[test]
 fn dsa_chains_validate_with_inherited_parameters() {
-    let dir = std::env::temp_dir().join(format!("huren-dsa-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("dsa");
     let d = dir.as_path();
     openssl(
         d,

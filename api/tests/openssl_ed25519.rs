@@ -1,25 +1,15 @@
 //! Ed25519 and ECDSA P-384 chains made by the OpenSSL CLI validate in huren, and a leaf signed
 //! by another key under the same issuer name does not.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl must be installed");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use common::{huren_json, openssl, scratch};
+use std::path::Path;
 
 fn validate(dir: &Path, leaf: &str) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_huren"))
-        .args([
+    huren_json(
+        dir,
+        &[
             "validate",
             leaf,
             "--anchor",
@@ -28,18 +18,12 @@ fn validate(dir: &Path, leaf: &str) -> serde_json::Value {
             "digitalSignature",
             "--format",
             "json",
-        ])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)))
+        ],
+    )
 }
 
 fn chain(kind: &str, keygen: &[&str]) {
-    let dir = std::env::temp_dir().join(format!("huren-{kind}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch(kind);
     let d = dir.as_path();
     for k in ["root", "ee", "other"] {
         let out = format!("{k}.key");
