@@ -145,7 +145,7 @@ pub struct PolicyConstraints {
 pub struct DistributionPoint {
     /// `distributionPoint` as `fullName`.
     pub full_name: Option<Vec<GeneralName>>,
-    /// `distributionPoint` as `nameRelativeToCRLIssuer` (the RDN's DER SET).
+    /// `distributionPoint` as `nameRelativeToCRLIssuer`: the RDN, DER-encoded as a SET.
     pub relative_name: Option<Box<[u8]>>,
     /// `reasons` as a bit set (bit n = ReasonFlags bit n), if present.
     pub reasons: Option<u16>,
@@ -760,7 +760,12 @@ pub(crate) fn parse_dp_name(contents: &[u8], dp: &mut DistributionPoint) -> Resu
     n.finish()?;
     match t.tag {
         0xA0 => dp.full_name = Some(GeneralName::parse_sequence(t.value)?),
-        0xA1 => dp.relative_name = Some(t.full.into()),
+        // nameRelativeToCRLIssuer [1] RelativeDistinguishedName: keep the RDN as a SET.
+        0xA1 => {
+            let mut set = Vec::with_capacity(t.value.len() + 4);
+            crate::algorithms::der_write(tag::SET, t.value, &mut set);
+            dp.relative_name = Some(set.into());
+        }
         _ => return Err(DerError::BadValue("DistributionPointName")),
     }
     Ok(())

@@ -444,18 +444,39 @@ pub fn status(
             continue;
         }
         // Merge a delta CRL (§6.3.3 (c)) with the same scope and a base no newer than this.
-        let delta = crls.iter().find(|d| {
-            d.is_delta()
-                && d.issuer == crl.issuer
-                && d.idp == crl.idp
-                && d.this_update <= time
-                && d.next_update.is_none_or(|n| n >= time)
-                && verifier.verify_crl(d, issuer).is_ok()
-                && match (&d.delta_base, &crl.crl_number) {
-                    (Some(base), Some(num)) => int_le(base, num),
-                    _ => false,
-                }
+        // RFC 5280 §5.2.4, §6.3.3 (c): a delta CRL applies to this complete CRL when it has the
+        // same issuer and scope, its base is no newer than this CRL, and it is itself newer
+        // (its cRLNumber above this one's); of several, the newest. It must be as well-formed
+        // as a complete CRL (non-critical cRLNumber, no unhandled critical extension).
+        let mut deltas: Vec<&Crl> = crls
+            .iter()
+            .filter(|d| {
+                d.is_delta()
+                    && d.issuer == crl.issuer
+                    && d.idp == crl.idp
+                    && d.this_update <= time
+                    && d.next_update.is_none_or(|n| n >= time)
+                    && !d.crl_number_critical
+                    && d.unhandled_critical.is_empty()
+                    && match (&d.delta_base, &d.crl_number, &crl.crl_number) {
+                        (Some(base), Some(dnum), Some(num)) => {
+                            int_le(base, num) && int_le(num, dnum) && !int_le(dnum, num)
+                        }
+                        _ => false,
+                    }
+            })
+            .collect();
+        deltas.sort_by(|a, b| {
+            let key = |c: &Crl| {
+                let n = c.crl_number.as_deref().unwrap_or(&[]);
+                let n: Vec<u8> = n.iter().skip_while(|v| **v == 0).copied().collect();
+                (n.len(), n)
+            };
+            key(b).cmp(&key(a))
         });
+        let delta = deltas
+            .into_iter()
+            .find(|d| verifier.verify_crl(d, issuer).is_ok());
         let lists = std::iter::once(crl).chain(delta);
         let mut found: Option<&RevokedEntry> = None;
         for list in lists {
@@ -586,17 +607,16 @@ fn scope(
 fn dp_names_match(dp: &DistributionPoint, idp: &DistributionPoint, crl: &Crl) -> bool {
     let expand = |d: &DistributionPoint| -> Vec<GeneralName> {
         let mut v = d.full_name.clone().unwrap_or_default();
-        if let Some(rdn) = &d.relative_name {
-            // nameRelativeToCRLIssuer: the CRL issuer's name plus this RDN.
-            let mut body = crl.issuer.der().to_vec();
-            if let Ok(seq) = der::single(crl.issuer.der(), tag::SEQUENCE) {
-                let mut inner = seq.to_vec();
-                inner.extend_from_slice(rdn);
-                body.clear();
-                crate::algorithms::der_write(tag::SEQUENCE, &inner, &mut body);
-                if let Ok(n) = Name::from_der(&body) {
-                    v.push(GeneralName::Directory(n));
-                }
+        // nameRelativeToCRLIssuer: the CRL issuer's name with this RDN appended.
+        if let Some(rdn) = &d.relative_name
+            && let Ok(seq) = der::single(crl.issuer.der(), tag::SEQUENCE)
+        {
+            let mut inner = seq.to_vec();
+            inner.extend_from_slice(rdn);
+            let mut body = Vec::with_capacity(inner.len() + 4);
+            crate::algorithms::der_write(tag::SEQUENCE, &inner, &mut body);
+            if let Ok(n) = Name::from_der(&body) {
+                v.push(GeneralName::Directory(n));
             }
         }
         v

@@ -59,8 +59,8 @@ impl Name {
                 let val = atv.read()?;
                 atv.finish()?;
                 count += 1;
-                let mut key = Vec::with_capacity(oid.len() + val.value.len() + 4);
-                key.push(oid.len() as u8);
+                let mut key = Vec::with_capacity(oid.len() + val.value.len() + 8);
+                key.extend_from_slice(&(oid.len() as u32).to_be_bytes());
                 key.extend_from_slice(oid);
                 normalize_value(val.tag, val.value, &mut key);
                 keys.push(key);
@@ -151,11 +151,11 @@ impl Name {
     /// Whether `self` lies within the subtree rooted at `base` (RFC 5280 §4.2.1.10: the
     /// constraint's RDNs are a prefix of the name's).
     pub fn within(&self, base: &Name) -> bool {
-        let (base, this) = (base.decoded(), self.decoded());
-        if base.len() > this.len() {
-            return false;
-        }
-        base.iter().zip(this).all(|(b, s)| rdn_eq(b, s))
+        // The normalised form is the RDN sequence as length-prefixed records, each RDN opened
+        // by 0xFE: `base` is a prefix of `self` RDN by RDN exactly when its bytes are a prefix
+        // ending where one of `self`'s RDNs begins. Linear, with no allocation.
+        let (b, s) = (&*base.normalized, &*self.normalized);
+        s.starts_with(b) && (s.len() == b.len() || s[b.len()] == 0xFE)
     }
 
     /// A readable one-line form (`CN=…, O=…, C=…`), most significant RDN last as in RFC 4514;
@@ -218,27 +218,6 @@ fn fingerprint(bytes: &[u8]) -> u64 {
         h = (h.rotate_left(5) ^ *b as u64).wrapping_mul(K);
     }
     h
-}
-
-fn rdn_eq(a: &[Attribute], b: &[Attribute]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().all(|x| b.iter().any(|y| attr_eq(x, y)))
-}
-
-fn attr_eq(a: &Attribute, b: &Attribute) -> bool {
-    if a.oid != b.oid {
-        return false;
-    }
-    if a.tag == b.tag && a.value == b.value {
-        return true;
-    }
-    let mut x = Vec::new();
-    let mut y = Vec::new();
-    normalize_value(a.tag, &a.value, &mut x);
-    normalize_value(b.tag, &b.value, &mut y);
-    x == y
 }
 
 fn is_string_tag(t: u8) -> bool {
@@ -573,6 +552,9 @@ pub fn check_names(
         candidates.push(match n {
             GeneralName::Dns(d) => Cand::Dns(d, valid_dns(d, true)),
             GeneralName::Rfc822(e) => Cand::Email(e),
+            // RFC 5280 §4.2.1.10: directoryName constraints apply to the subject and to
+            // directoryNames in subjectAltName alike.
+            GeneralName::Directory(d) => Cand::Dir(d),
             other => Cand::Other(other),
         });
     }
@@ -679,6 +661,12 @@ fn matches(name: &Cand<'_>, base: &GeneralName, strict: bool, excluding: bool) -
             Some(host) => host_in_uri_subtree(&host, b),
             None => return Match::Malformed(format!("URI {n:?} has no host to constrain")),
         },
+        (Cand::Other(G::Ip(n)), G::Ip(_)) if n.len() != 4 && n.len() != 16 => {
+            return Match::Malformed(format!(
+                "iPAddress of {} octets cannot be compared",
+                n.len()
+            ));
+        }
         (Cand::Other(G::Ip(n)), G::Ip(b)) => ip_in_subtree(n, b),
         (Cand::Other(G::RegisteredId(_)), G::RegisteredId(_))
         | (Cand::Other(G::Other(_)), G::Other(_)) => {
@@ -772,6 +760,9 @@ pub fn valid_email(s: &str) -> bool {
 
 fn email_in_subtree(name: &str, base: &str) -> Option<bool> {
     let (local, host) = name.rsplit_once('@')?;
+    // A fully qualified host ("example.com.") is the same host.
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let base = base.strip_suffix('.').unwrap_or(base);
     if local.is_empty() || host.is_empty() {
         return None;
     }
@@ -792,6 +783,10 @@ fn email_in_subtree(name: &str, base: &str) -> Option<bool> {
 fn uri_host(uri: &str) -> Option<String> {
     let (_, rest) = uri.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next()?;
+    // Parsers disagree on '\' in an authority (WHATWG treats it as '/'): refuse to guess.
+    if authority.contains('\\') {
+        return None;
+    }
     let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let host = if let Some(v6) = hostport.strip_prefix('[') {
         return Some(format!("[{}", v6.split(']').next()?));
@@ -805,7 +800,8 @@ fn uri_host(uri: &str) -> Option<String> {
 }
 
 fn host_in_uri_subtree(host: &str, base: &str) -> bool {
-    let base = base.to_ascii_lowercase();
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let base = base.strip_suffix('.').unwrap_or(base).to_ascii_lowercase();
     if host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok() {
         // RFC 5280: URI constraints are host names; an IP literal never matches one.
         return false;
@@ -960,6 +956,79 @@ mod tests {
         };
         assert!(matches!(
             check_names(&names, &permitted, &[], false, &mut budget),
+            NameCheck::Unsupported(_)
+        ));
+    }
+
+    fn dn(rdns: &[&[(&[u8], &str)]]) -> Name {
+        let mut seq = Vec::new();
+        for rdn in rdns {
+            let mut set = Vec::new();
+            for (oid, value) in *rdn {
+                let mut atv = Vec::new();
+                crate::algorithms::der_write(tag::OID, oid, &mut atv);
+                crate::algorithms::der_write(tag::UTF8_STRING, value.as_bytes(), &mut atv);
+                crate::algorithms::der_write(tag::SEQUENCE, &atv, &mut set);
+            }
+            crate::algorithms::der_write(tag::SET, &set, &mut seq);
+        }
+        let mut full = Vec::new();
+        crate::algorithms::der_write(tag::SEQUENCE, &seq, &mut full);
+        Name::from_der(&full).unwrap()
+    }
+
+    #[test]
+    fn directory_subtrees() {
+        const C: &[u8] = &[0x55, 0x04, 0x06];
+        const O: &[u8] = &[0x55, 0x04, 0x0a];
+        const CN: &[u8] = &[0x55, 0x04, 0x03];
+        let base = dn(&[&[(C, "US")], &[(O, "Example")]]);
+        assert!(dn(&[&[(C, "us")], &[(O, "  example ")], &[(CN, "x")]]).within(&base));
+        assert!(dn(&[&[(C, "US")], &[(O, "Example")]]).within(&base));
+        assert!(
+            !dn(&[&[(C, "US")], &[(O, "Example"), (CN, "x")]]).within(&base),
+            "a longer RDN is another RDN"
+        );
+        assert!(!dn(&[&[(C, "US")], &[(O, "Examples")]]).within(&base));
+        assert!(!dn(&[&[(C, "US")]]).within(&base));
+        // A directoryName in subjectAltName is constrained too.
+        let subject = dn(&[&[(C, "US")], &[(O, "Example")], &[(CN, "me")]]);
+        let san = vec![GeneralName::Directory(dn(&[
+            &[(C, "US")],
+            &[(O, "Victim")],
+        ]))];
+        let names = ConstrainedNames {
+            subject: &subject,
+            san: &san,
+        };
+        let excluded = vec![GeneralSubtree {
+            base: GeneralName::Directory(dn(&[&[(C, "US")], &[(O, "Victim")]])),
+        }];
+        let mut budget = 100;
+        assert!(matches!(
+            check_names(&names, &[], &excluded, false, &mut budget),
+            NameCheck::Excluded(_)
+        ));
+    }
+
+    #[test]
+    fn trailing_dots_and_odd_forms_do_not_escape() {
+        assert_eq!(email_in_subtree("a@evil.test.", "evil.test"), Some(true));
+        assert_eq!(email_in_subtree("a@x.evil.test.", ".evil.test"), Some(true));
+        assert!(host_in_uri_subtree("evil.test.", "evil.test"));
+        assert_eq!(uri_host("https://evil.test\\@good.example.com/"), None);
+        let subject = Name::from_der(&[0x30, 0x00]).unwrap();
+        let san = vec![GeneralName::Ip(vec![10, 0, 0])];
+        let names = ConstrainedNames {
+            subject: &subject,
+            san: &san,
+        };
+        let excluded = vec![GeneralSubtree {
+            base: GeneralName::Ip(vec![10, 0, 0, 0, 255, 0, 0, 0]),
+        }];
+        let mut budget = 100;
+        assert!(matches!(
+            check_names(&names, &[], &excluded, false, &mut budget),
             NameCheck::Unsupported(_)
         ));
     }

@@ -1223,6 +1223,21 @@ impl<'a> Search<'a> {
             let issuer = path[idx + 1].cert;
             let st = crl::status(cert, issuer, self.crls, t, self);
             let subj = cert.subject().display();
+            // A CRL left unverified because the work budget ran out says nothing: never let
+            // that become a soft failure (fail closed whatever the revocation policy).
+            if self.exhausted.get() {
+                cx.fail(
+                    "REVOCATION",
+                    Some(idx),
+                    "RFC 5280 §6.3",
+                    Code::PathBuildingBudgetExceeded,
+                    format!(
+                        "{subj}: the work budget ran out before its revocation status was decided"
+                    ),
+                );
+                return Err(());
+            }
+            let stale = matches!(st, CrlStatus::Stale(_));
             match st {
                 CrlStatus::Good {
                     this_update,
@@ -1295,10 +1310,6 @@ impl<'a> Search<'a> {
                     }
                 }
                 CrlStatus::Stale(why) | CrlStatus::Unavailable(why) => {
-                    let stale = matches!(
-                        crl::status(cert, issuer, self.crls, t, self),
-                        CrlStatus::Stale(_)
-                    );
                     let outcome = if stale { "stale" } else { "unavailable" };
                     out.push(RevocationEntry {
                         cert_index: idx,
@@ -1421,10 +1432,11 @@ impl CrlSignatureCheck for Search<'_> {
                 Ok(()) => {
                     // A signer other than the certificate's issuer must itself be trusted: it
                     // must share the issuer's key (re-issued CA certificate) or be an anchor.
-                    if std::ptr::eq(s, issuer)
-                        || s.spki() == issuer.spki()
-                        || self.anchors.contains(s)
-                    {
+                    let is_path_anchor = self
+                        .current_anchor
+                        .get()
+                        .is_some_and(|a| a.spki() == s.spki() && a.subject() == s.subject());
+                    if std::ptr::eq(s, issuer) || s.spki() == issuer.spki() || is_path_anchor {
                         return Ok(());
                     }
                     match self.crl_signer_path(s) {

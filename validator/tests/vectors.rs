@@ -160,3 +160,57 @@ fn prepared_issuer_keys_still_refuse_bad_signatures() {
         assert_eq!(r.code.as_str(), "BAD_SIGNATURE", "{case}: {}", r.message);
     }
 }
+
+/// Running out of signature budget before a CRL is verified must never turn into a soft
+/// revocation failure: a revoked leaf is not VALID because its CRL went unchecked.
+#[test]
+fn budget_exhaustion_before_revocation_fails_closed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testvectors/chains/sm2-revoked");
+    let leaf = read_certs(&dir.join("leaf.pem")).remove(0);
+    let intermediates = read_certs(&dir.join("intermediates.pem"));
+    let mut anchors = AnchorSet::new();
+    for a in read_certs(&dir.join("anchors.pem")) {
+        anchors.add_certificate(a);
+    }
+    let crls: Vec<Crl> = pem::decode_all(
+        &std::fs::read(dir.join("crls.pem")).unwrap(),
+        pem::CRL_LABELS,
+    )
+    .unwrap()
+    .iter()
+    .map(|d| Crl::from_der(d).unwrap())
+    .collect();
+    let mut opts = ValidationOptions::at(common::time("2026-06-01T00:00:00Z"));
+    opts.revocation = RevocationPolicy::Prefer;
+    let full = validate(
+        &leaf,
+        &intermediates,
+        &anchors,
+        &crls,
+        &opts,
+        &SignatureMemo::new(0),
+    );
+    assert_eq!(full.code.as_str(), "CERT_REVOKED", "{}", full.message);
+    // Two verifications build the path; the CRLs would need more.
+    opts.budget.signatures = 2;
+    let starved = validate(
+        &leaf,
+        &intermediates,
+        &anchors,
+        &crls,
+        &opts,
+        &SignatureMemo::new(0),
+    );
+    assert_eq!(
+        starved.status.as_str(),
+        "INDETERMINATE",
+        "{}",
+        starved.message
+    );
+    assert_eq!(
+        starved.code.as_str(),
+        "PATH_BUILDING_BUDGET_EXCEEDED",
+        "{}",
+        starved.message
+    );
+}
