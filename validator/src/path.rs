@@ -98,7 +98,7 @@ pub fn validate(
 ) -> Report {
     let by_subject = NameIndex::new(intermediates, |c| c.subject());
     let reachable = name_reachable(intermediates, anchors);
-    let search = Search {
+    let mut search = Search {
         opts: options,
         anchors,
         intermediates,
@@ -114,7 +114,6 @@ pub fn validate(
         current_anchor: Cell::new(None),
         name_budget: Cell::new(options.budget.name_comparisons),
     };
-    let mut search = search;
     let target_node = Node {
         cert: target,
         source: Source::Target,
