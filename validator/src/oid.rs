@@ -43,6 +43,23 @@ impl Oid {
         Some(Oid(out.into()))
     }
 
+    /// An extended key usage purpose by its RFC 5280 §4.2.1.12 name (`serverAuth`,
+    /// `clientAuth`, `codeSigning`, `emailProtection`, `timeStamping`, `OCSPSigning`,
+    /// `anyExtendedKeyUsage`).
+    pub fn from_purpose_name(name: &str) -> Option<Self> {
+        let contents = match name {
+            "serverAuth" => KP_SERVER_AUTH,
+            "clientAuth" => KP_CLIENT_AUTH,
+            "codeSigning" => KP_CODE_SIGNING,
+            "emailProtection" => KP_EMAIL_PROTECTION,
+            "timeStamping" => KP_TIME_STAMPING,
+            "OCSPSigning" => KP_OCSP_SIGNING,
+            "anyExtendedKeyUsage" => ANY_EKU,
+            _ => return None,
+        };
+        Some(Oid::from_der_contents(contents))
+    }
+
     /// The DER contents octets.
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
@@ -225,5 +242,14 @@ mod tests {
         assert!(Oid::parse("1.40").is_none());
         assert!(Oid::parse("1..2").is_none());
         assert!(Oid::parse("01.2").is_none());
+        assert_eq!(
+            Oid::from_purpose_name("serverAuth"),
+            Oid::parse("1.3.6.1.5.5.7.3.1")
+        );
+        assert_eq!(
+            Oid::from_purpose_name("OCSPSigning"),
+            Oid::parse("1.3.6.1.5.5.7.3.9")
+        );
+        assert_eq!(Oid::from_purpose_name("serverauth"), None);
     }
 }

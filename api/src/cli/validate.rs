@@ -144,16 +144,7 @@ fn load_crls(path: &Path) -> Result<Vec<Crl>, UsageError> {
 }
 
 fn eku_oid(s: &str) -> Option<Oid> {
-    let dotted = match s {
-        "serverAuth" => "1.3.6.1.5.5.7.3.1",
-        "clientAuth" => "1.3.6.1.5.5.7.3.2",
-        "codeSigning" => "1.3.6.1.5.5.7.3.3",
-        "emailProtection" => "1.3.6.1.5.5.7.3.4",
-        "timeStamping" => "1.3.6.1.5.5.7.3.8",
-        "OCSPSigning" => "1.3.6.1.5.5.7.3.9",
-        other => other,
-    };
-    Oid::parse(dotted)
+    Oid::from_purpose_name(s).or_else(|| Oid::parse(s))
 }
 
 fn options(args: &ValidateArgs) -> Result<ValidationOptions, UsageError> {

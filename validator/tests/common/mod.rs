@@ -119,17 +119,8 @@ pub struct LimboInputs {
 }
 
 fn limbo_eku(name: &str) -> huren_validator::Oid {
-    let dotted = match name {
-        "serverAuth" => "1.3.6.1.5.5.7.3.1",
-        "clientAuth" => "1.3.6.1.5.5.7.3.2",
-        "codeSigning" => "1.3.6.1.5.5.7.3.3",
-        "emailProtection" => "1.3.6.1.5.5.7.3.4",
-        "timeStamping" => "1.3.6.1.5.5.7.3.8",
-        "OCSPSigning" => "1.3.6.1.5.5.7.3.9",
-        "anyExtendedKeyUsage" => "2.5.29.37.0",
-        other => panic!("unknown EKU name {other}"),
-    };
-    huren_validator::Oid::parse(dotted).expect("EKU OID")
+    huren_validator::Oid::from_purpose_name(name)
+        .unwrap_or_else(|| panic!("unknown EKU name {name}"))
 }
 
 fn limbo_certs(pems: &[String]) -> Vec<huren_validator::Certificate> {
