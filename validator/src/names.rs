@@ -240,24 +240,6 @@ fn normalize_value(t: u8, v: &[u8], out: &mut Vec<u8>) {
         None
     };
     match text {
-        Some(s) if s.is_ascii() => {
-            // The common case, byte by byte.
-            out.push(0x01);
-            let mut pending_space = false;
-            let mut started = false;
-            for b in s.bytes() {
-                if b.is_ascii_whitespace() {
-                    pending_space = started;
-                    continue;
-                }
-                if pending_space {
-                    out.push(b' ');
-                    pending_space = false;
-                }
-                started = true;
-                out.push(b.to_ascii_lowercase());
-            }
-        }
         Some(s) => {
             out.push(0x01);
             let mut pending_space = false;
@@ -272,9 +254,14 @@ fn normalize_value(t: u8, v: &[u8], out: &mut Vec<u8>) {
                     pending_space = false;
                 }
                 started = true;
-                for l in c.to_lowercase() {
-                    let mut buf = [0u8; 4];
-                    out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                if c.is_ascii() {
+                    // The common case, without the Unicode case tables.
+                    out.push(c.to_ascii_lowercase() as u8);
+                } else {
+                    for l in c.to_lowercase() {
+                        let mut buf = [0u8; 4];
+                        out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                    }
                 }
             }
         }
