@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{huren_json, openssl, scratch};
+use common::{CA_EXT, SIGNING_EE_EXT, huren_json, issue, openssl, scratch, self_signed_ca};
 use std::path::Path;
 
 fn tlv(tag: u8, value: &[u8]) -> Vec<u8> {
@@ -98,10 +98,6 @@ fn strip_params_and_resign(dir: &Path, cert_pem: &str, key: &str, out_pem: &str)
     );
 }
 
-fn huren(args: &[&str]) -> serde_json::Value {
-    huren_json(Path::new("."), args)
-}
-
 #[test]
 fn dsa_chains_validate_with_inherited_parameters() {
     let dir = scratch("dsa");
@@ -131,118 +127,48 @@ fn dsa_chains_validate_with_inherited_parameters() {
             ],
         );
     }
-    std::fs::write(
-        d.join("ca.ext"),
-        "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n",
-    )
-    .unwrap();
-    std::fs::write(
-        d.join("ee.ext"),
-        "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n",
-    )
-    .unwrap();
-    openssl(
-        d,
-        &[
-            "req",
-            "-x509",
-            "-new",
-            "-key",
-            "root.key",
-            "-sha256",
-            "-subj",
-            "/CN=DSA Root",
-            "-days",
-            "3650",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign,cRLSign",
-            "-out",
-            "root.pem",
-        ],
+    self_signed_ca(d, "root.key", "DSA Root", "root.pem");
+    issue(
+        d, "ca.key", "DSA CA", "root.pem", "root.key", CA_EXT, "ca.pem",
     );
-    openssl(
+    issue(
         d,
-        &[
-            "req",
-            "-new",
-            "-key",
-            "ca.key",
-            "-subj",
-            "/CN=DSA CA",
-            "-out",
-            "ca.csr",
-        ],
+        "ee.key",
+        "DSA Leaf",
+        "ca.pem",
+        "ca.key",
+        SIGNING_EE_EXT,
+        "ee.pem",
     );
-    openssl(
-        d,
-        &[
-            "x509", "-req", "-in", "ca.csr", "-CA", "root.pem", "-CAkey", "root.key", "-sha256",
-            "-days", "365", "-extfile", "ca.ext", "-out", "ca.pem",
-        ],
-    );
-    openssl(
-        d,
-        &[
-            "req",
-            "-new",
-            "-key",
-            "ee.key",
-            "-subj",
-            "/CN=DSA Leaf",
-            "-out",
-            "ee.csr",
-        ],
-    );
-    openssl(
-        d,
-        &[
-            "x509", "-req", "-in", "ee.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-sha256",
-            "-days", "365", "-extfile", "ee.ext", "-out", "ee.pem",
-        ],
-    );
+    let validate = |leaf: &str, intermediate: &str| {
+        huren_json(
+            d,
+            &[
+                "validate",
+                leaf,
+                "--intermediate",
+                intermediate,
+                "--anchor",
+                "root.pem",
+                "--format",
+                "json",
+            ],
+        )
+    };
 
-    let v = huren(&[
-        "validate",
-        d.join("ee.pem").to_str().unwrap(),
-        "--intermediate",
-        d.join("ca.pem").to_str().unwrap(),
-        "--anchor",
-        d.join("root.pem").to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let v = validate("ee.pem", "ca.pem");
     assert_eq!(v["status"], "VALID", "{v:#}");
 
     // The CA and the leaf without parameters: both keys take the root's.
     strip_params_and_resign(d, "ca.pem", "root.key", "ca-np.pem");
     strip_params_and_resign(d, "ee.pem", "ca.key", "ee-np.pem");
-    let v = huren(&[
-        "validate",
-        d.join("ee-np.pem").to_str().unwrap(),
-        "--intermediate",
-        d.join("ca-np.pem").to_str().unwrap(),
-        "--anchor",
-        d.join("root.pem").to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let v = validate("ee-np.pem", "ca-np.pem");
     assert_eq!(v["status"], "VALID", "{v:#}");
     assert_eq!(v["path"].as_array().unwrap().len(), 3);
 
     // A leaf signed by another key with the same name does not verify.
     strip_params_and_resign(d, "ee.pem", "root.key", "ee-wrong.pem");
-    let v = huren(&[
-        "validate",
-        d.join("ee-wrong.pem").to_str().unwrap(),
-        "--intermediate",
-        d.join("ca-np.pem").to_str().unwrap(),
-        "--anchor",
-        d.join("root.pem").to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let v = validate("ee-wrong.pem", "ca-np.pem");
     assert_eq!(v["code"], "BAD_SIGNATURE", "{v:#}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{huren_json, openssl, scratch};
+use common::{SIGNING_EE_EXT, huren_json, issue, openssl, scratch, self_signed_ca};
 use std::path::Path;
 
 fn validate(dir: &Path, leaf: &str) -> serde_json::Value {
@@ -32,90 +32,29 @@ fn chain(kind: &str, keygen: &[&str]) {
         args.extend_from_slice(&["-out", &out]);
         openssl(d, &args);
     }
-    std::fs::write(
-        d.join("ee.ext"),
-        "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n",
-    )
-    .unwrap();
-    openssl(
+    let (root, leaf) = (format!("{kind} Root"), format!("{kind} Leaf"));
+    self_signed_ca(d, "root.key", &root, "root.pem");
+    issue(
         d,
-        &[
-            "req",
-            "-x509",
-            "-new",
-            "-key",
-            "root.key",
-            "-subj",
-            &format!("/CN={kind} Root"),
-            "-days",
-            "3650",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign,cRLSign",
-            "-out",
-            "root.pem",
-        ],
-    );
-    openssl(
-        d,
-        &[
-            "req",
-            "-new",
-            "-key",
-            "ee.key",
-            "-subj",
-            &format!("/CN={kind} Leaf"),
-            "-out",
-            "ee.csr",
-        ],
-    );
-    openssl(
-        d,
-        &[
-            "x509", "-req", "-in", "ee.csr", "-CA", "root.pem", "-CAkey", "root.key", "-days",
-            "365", "-extfile", "ee.ext", "-out", "ee.pem",
-        ],
+        "ee.key",
+        &leaf,
+        "root.pem",
+        "root.key",
+        SIGNING_EE_EXT,
+        "ee.pem",
     );
     let v = validate(d, "ee.pem");
     assert_eq!(v["status"], "VALID", "{kind}: {v:#}");
     // The same issuer name, another key: the signature must not verify.
-    openssl(
+    self_signed_ca(d, "other.key", &root, "other.pem");
+    issue(
         d,
-        &[
-            "req",
-            "-x509",
-            "-new",
-            "-key",
-            "other.key",
-            "-subj",
-            &format!("/CN={kind} Root"),
-            "-days",
-            "3650",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-out",
-            "other.pem",
-        ],
-    );
-    openssl(
-        d,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "ee.csr",
-            "-CA",
-            "other.pem",
-            "-CAkey",
-            "other.key",
-            "-days",
-            "365",
-            "-extfile",
-            "ee.ext",
-            "-out",
-            "ee-other.pem",
-        ],
+        "ee.key",
+        &leaf,
+        "other.pem",
+        "other.key",
+        SIGNING_EE_EXT,
+        "ee-other.pem",
     );
     let v = validate(d, "ee-other.pem");
     assert_eq!(v["code"], "BAD_SIGNATURE", "{kind}: {v:#}");

@@ -37,3 +37,56 @@ pub fn scratch(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("scratch directory");
     dir
 }
+
+/// Extensions of a CA certificate.
+pub const CA_EXT: &str =
+    "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n";
+/// Extensions of an end-entity signing certificate.
+pub const SIGNING_EE_EXT: &str = "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n";
+
+/// Writes `out`, a self-signed CA certificate for `key` named `CN=cn`.
+pub fn self_signed_ca(dir: &Path, key: &str, cn: &str, out: &str) {
+    let subject = format!("/CN={cn}");
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-new",
+            "-key",
+            key,
+            "-subj",
+            &subject,
+            "-days",
+            "3650",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+            "-out",
+            out,
+        ],
+    );
+}
+
+/// Writes `out`, a certificate for `key` named `CN=cn` with the extensions `ext`, issued by
+/// the certificate `ca_pem` with its key `ca_key`.
+pub fn issue(dir: &Path, key: &str, cn: &str, ca_pem: &str, ca_key: &str, ext: &str, out: &str) {
+    let (csr, ext_file, subject) = (
+        format!("{out}.csr"),
+        format!("{out}.ext"),
+        format!("/CN={cn}"),
+    );
+    std::fs::write(dir.join(&ext_file), ext).expect("write extensions");
+    openssl(
+        dir,
+        &["req", "-new", "-key", key, "-subj", &subject, "-out", &csr],
+    );
+    openssl(
+        dir,
+        &[
+            "x509", "-req", "-in", &csr, "-CA", ca_pem, "-CAkey", ca_key, "-days", "365",
+            "-extfile", &ext_file, "-out", out,
+        ],
+    );
+}
