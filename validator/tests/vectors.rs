@@ -44,6 +44,49 @@ fn read_certs(p: &Path) -> Vec<Certificate> {
         .collect()
 }
 
+/// One chain directory of `testvectors/chains/`, parsed.
+struct Chain {
+    leaf_der: Vec<u8>,
+    leaf: Certificate,
+    intermediates: Vec<Certificate>,
+    anchors: AnchorSet,
+    crls: Vec<Crl>,
+}
+
+fn chain_dir(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../testvectors/chains")
+        .join(name)
+}
+
+fn load(dir: &Path) -> Chain {
+    let leaf_der = pem::decode_all(
+        &std::fs::read(dir.join("leaf.pem")).unwrap(),
+        pem::CERTIFICATE_LABELS,
+    )
+    .unwrap()
+    .remove(0);
+    let mut anchors = AnchorSet::new();
+    for a in read_certs(&dir.join("anchors.pem")) {
+        anchors.add_certificate(a);
+    }
+    let crls = match std::fs::read(dir.join("crls.pem")) {
+        Ok(b) => pem::decode_all(&b, pem::CRL_LABELS)
+            .unwrap()
+            .iter()
+            .map(|d| Crl::from_der(d).unwrap())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    Chain {
+        leaf: Certificate::from_der(&leaf_der).unwrap(),
+        leaf_der,
+        intermediates: read_certs(&dir.join("intermediates.pem")),
+        anchors,
+        crls,
+    }
+}
+
 #[test]
 fn generated_vectors_give_their_expected_results() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testvectors/chains");
@@ -64,21 +107,13 @@ fn generated_vectors_give_their_expected_results() {
         let p = case.path();
         let exp: Expected =
             serde_json::from_slice(&std::fs::read(p.join("expected.json")).unwrap()).unwrap();
-        let leaf = read_certs(&p.join("leaf.pem")).remove(0);
-        let intermediates = read_certs(&p.join("intermediates.pem"));
-        let mut anchors = AnchorSet::new();
-        for a in read_certs(&p.join("anchors.pem")) {
-            anchors.add_certificate(a);
-        }
-        let crls: Vec<Crl> = if p.join("crls.pem").exists() {
-            pem::decode_all(&std::fs::read(p.join("crls.pem")).unwrap(), pem::CRL_LABELS)
-                .unwrap()
-                .iter()
-                .map(|d| Crl::from_der(d).unwrap())
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let Chain {
+            leaf,
+            intermediates,
+            anchors,
+            crls,
+            ..
+        } = load(&p);
         let mut o = ValidationOptions::at(common::time(&exp.time));
         o.key_usage = exp
             .key_usage
@@ -132,22 +167,14 @@ fn generated_vectors_give_their_expected_results() {
 fn prepared_issuer_keys_still_refuse_bad_signatures() {
     let memo = SignatureMemo::new(0);
     for case in ["rsa-server-valid", "ecdsa-server-valid"] {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../testvectors/chains")
-            .join(case);
-        let leaf_der = pem::decode_all(
-            &std::fs::read(dir.join("leaf.pem")).unwrap(),
-            pem::CERTIFICATE_LABELS,
-        )
-        .unwrap()
-        .remove(0);
-        let intermediates = read_certs(&dir.join("intermediates.pem"));
-        let mut anchors = AnchorSet::new();
-        for a in read_certs(&dir.join("anchors.pem")) {
-            anchors.add_certificate(a);
-        }
+        let Chain {
+            leaf_der,
+            leaf: good,
+            intermediates,
+            anchors,
+            ..
+        } = load(&chain_dir(case));
         let opts = ValidationOptions::at(common::time("2026-06-01T00:00:00Z"));
-        let good = Certificate::from_der(&leaf_der).unwrap();
         for _ in 0..2 {
             let r = validate(&good, &intermediates, &anchors, &[], &opts, &memo);
             assert_eq!(r.code.as_str(), "OK", "{case}: {}", r.message);
@@ -165,21 +192,13 @@ fn prepared_issuer_keys_still_refuse_bad_signatures() {
 /// revocation failure: a revoked leaf is not VALID because its CRL went unchecked.
 #[test]
 fn budget_exhaustion_before_revocation_fails_closed() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testvectors/chains/sm2-revoked");
-    let leaf = read_certs(&dir.join("leaf.pem")).remove(0);
-    let intermediates = read_certs(&dir.join("intermediates.pem"));
-    let mut anchors = AnchorSet::new();
-    for a in read_certs(&dir.join("anchors.pem")) {
-        anchors.add_certificate(a);
-    }
-    let crls: Vec<Crl> = pem::decode_all(
-        &std::fs::read(dir.join("crls.pem")).unwrap(),
-        pem::CRL_LABELS,
-    )
-    .unwrap()
-    .iter()
-    .map(|d| Crl::from_der(d).unwrap())
-    .collect();
+    let Chain {
+        leaf,
+        intermediates,
+        anchors,
+        crls,
+        ..
+    } = load(&chain_dir("sm2-revoked"));
     let mut opts = ValidationOptions::at(common::time("2026-06-01T00:00:00Z"));
     opts.revocation = RevocationPolicy::Prefer;
     let full = validate(
