@@ -25,6 +25,7 @@
 
 pub mod c14n;
 pub mod dsig;
+pub mod sign;
 
 mod error;
 pub mod xml;
