@@ -3,6 +3,7 @@
 
 use crate::Certificate;
 use crate::names::Name;
+use crate::scope::AnchorScope;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
@@ -30,16 +31,36 @@ impl Hasher for FingerprintHasher {
 ///
 /// Following RFC 5937 and common practice, the anchor certificate's own validity period,
 /// basicConstraints path length and name constraints are enforced on paths through it.
+///
+/// An anchor may carry a regulatory [`AnchorScope`] (trust-list status history, licence,
+/// approval, restrictions): it is then trusted only inside it. An anchor without a scope (a
+/// certificate the caller configured directly) is trusted as RFC 5280 trust anchors are.
 #[derive(Clone, Debug)]
 pub struct Anchor {
     cert: Arc<Certificate>,
     label: Option<String>,
+    scope: Option<Arc<AnchorScope>>,
 }
 
 impl Anchor {
     /// An anchor from a parsed certificate.
     pub fn new(cert: Arc<Certificate>) -> Self {
-        Anchor { cert, label: None }
+        Anchor {
+            cert,
+            label: None,
+            scope: None,
+        }
+    }
+
+    /// Attaches a regulatory scope: the anchor is then trusted only inside it.
+    pub fn with_scope(mut self, scope: AnchorScope) -> Self {
+        self.scope = Some(Arc::new(scope));
+        self
+    }
+
+    /// The regulatory scope, if any.
+    pub fn scope(&self) -> Option<&AnchorScope> {
+        self.scope.as_deref()
     }
 
     /// Attaches a label (provenance shown in reports, e.g. a trust-list entry).
@@ -74,14 +95,19 @@ impl AnchorSet {
         AnchorSet::default()
     }
 
-    /// Adds an anchor. An anchor with the same subject and public key as one already held is
-    /// ignored (anchors are identified by name and key, not by certificate bytes).
+    /// Adds an anchor. An anchor with the same subject, public key and scope as one already
+    /// held is ignored (anchors are identified by name and key, not by certificate bytes).
+    /// One identity may be held with several scopes (e.g. two trust-list entries, one
+    /// withdrawn and one granted): path building tries each, and the path is valid through
+    /// any one whose scope admits it.
     pub fn add(&mut self, anchor: Anchor) {
         let key = anchor.cert.subject().fingerprint();
         let entry = self.by_subject.entry(key).or_default();
         if entry.iter().any(|i| {
-            let held = &self.anchors[*i].cert;
-            held.spki() == anchor.cert.spki() && held.subject() == anchor.cert.subject()
+            let held = &self.anchors[*i];
+            held.cert.spki() == anchor.cert.spki()
+                && held.cert.subject() == anchor.cert.subject()
+                && held.scope() == anchor.scope()
         }) {
             return;
         }

@@ -24,6 +24,9 @@
 //! * **The result** ([`Report`]) has a status, one stable [`Code`], the chosen path, every check
 //!   with the clause it rests on, warnings, and — when every candidate failed — the most
 //!   specific reason.
+//! * **The regulation** ([`AnchorScope`]): an anchor from a trust list carries its status
+//!   history, MIIT licence or approval, and restrictions; after RFC 5280 §6.1, a path through
+//!   it is checked against them (`ANCHOR.*` checks, [`Report::anchor`]).
 //!
 //! Each RFC clause is enforced in one place, which names it in a comment.
 #![forbid(unsafe_code)]
@@ -43,6 +46,7 @@ pub mod pem;
 pub mod policy_tree;
 pub mod profile;
 mod report;
+mod scope;
 mod time;
 
 pub use anchors::{Anchor, AnchorSet};
@@ -56,8 +60,12 @@ pub use path::validate;
 pub use policy_tree::{PolicyInputs, PolicyOutcome};
 pub use profile::Profile;
 pub use report::{
-    Check, CheckResult, Code, PathEntry, Report, RevocationEntry, Source, Status, Warning,
-    WorkStats,
+    AnchorOutcome, Check, CheckResult, Code, PathEntry, Report, RevocationEntry, Source, Status,
+    Warning, WorkStats,
+};
+pub use scope::{
+    AlgorithmRule, AnchorKind, AnchorScope, Approval, KeyFamily, LICENCE_EXPIRING_SOON_SECS,
+    Licence, Provenance, ServiceState, StatusInterval,
 };
 pub use time::{fmt_time, parse_rfc3339};
 

@@ -11,9 +11,10 @@ use crate::oid::{self, Oid};
 use crate::policy_tree::{PolicyError, PolicyState};
 use crate::profile::{self, Profile, Role, Severity};
 use crate::report::{
-    Check, CheckResult, Code, PathEntry, Report, RevocationEntry, Source, Status, Warning,
-    WorkStats,
+    AnchorOutcome, Check, CheckResult, Code, PathEntry, Report, RevocationEntry, Source, Status,
+    Warning, WorkStats,
 };
+use crate::scope;
 use crate::time::fmt_time;
 use crate::{RevocationPolicy, ValidationOptions};
 use std::borrow::Cow;
@@ -83,6 +84,9 @@ struct Search<'a> {
     current_anchor: Cell<Option<&'a Certificate>>,
     /// Name-constraint comparisons left for the whole search.
     name_budget: Cell<u64>,
+    /// Whether the target is a delegated CRL signer (RFC 5280 §6.3.3 (f)) rather than the
+    /// caller's certificate: an approval's certificate types and usages do not apply to it.
+    crl_signer: bool,
 }
 
 /// Validates `target` against `anchors`, using `intermediates` as untrusted path-building
@@ -95,6 +99,19 @@ pub fn validate(
     crls: &[Crl],
     options: &ValidationOptions,
     memo: &SignatureMemo,
+) -> Report {
+    run(target, intermediates, anchors, crls, options, memo, false)
+}
+
+/// [`validate`], for the caller's certificate or (`crl_signer`) for a CRL signer's own path.
+fn run(
+    target: &Certificate,
+    intermediates: &[Certificate],
+    anchors: &AnchorSet,
+    crls: &[Crl],
+    options: &ValidationOptions,
+    memo: &SignatureMemo,
+    crl_signer: bool,
 ) -> Report {
     let by_subject = NameIndex::new(intermediates, |c| c.subject());
     let reachable = name_reachable(intermediates, anchors);
@@ -113,6 +130,7 @@ pub fn validate(
         best: RefCell::new(None),
         current_anchor: Cell::new(None),
         name_budget: Cell::new(options.budget.name_comparisons),
+        crl_signer,
     };
     let target_node = Node {
         cert: target,
@@ -136,6 +154,7 @@ pub fn validate(
                     .unwrap_or_default()
             ),
             validation_time: time,
+            anchor: anchor_outcome(&s.path, time),
             path: entries(&s.path),
             checks: s.checks,
             warnings: s.warnings,
@@ -160,6 +179,7 @@ pub fn validate(
                     revocation: Vec::new(),
                     valid_until: None,
                     stats,
+                    anchor: None,
                 };
             }
             match best {
@@ -168,6 +188,11 @@ pub fn validate(
                     code: b.code,
                     message: b.message,
                     validation_time: time,
+                    anchor: if b.complete {
+                        anchor_outcome(&b.path, time)
+                    } else {
+                        None
+                    },
                     path: entries(&b.path),
                     checks: b.checks,
                     warnings: Vec::new(),
@@ -201,6 +226,7 @@ pub fn validate(
                     revocation: Vec::new(),
                     valid_until: None,
                     stats,
+                    anchor: None,
                 },
             }
         }
@@ -279,6 +305,12 @@ impl<'a> NameIndex<'a> {
         self.for_each(certs, name, |_| found = true);
         found
     }
+}
+
+/// The regulatory facts about the anchor of a complete path, when it has a scope.
+fn anchor_outcome(path: &[Node<'_>], time: i64) -> Option<AnchorOutcome> {
+    let anchor = path.last()?.anchor?;
+    scope::outcome(anchor, path.first()?.cert, time)
 }
 
 fn entries(path: &[Node<'_>]) -> Vec<PathEntry> {
@@ -360,6 +392,13 @@ impl Checks {
     }
     fn failed(&self) -> bool {
         self.first_failure.is_some()
+    }
+    /// Adds a check built elsewhere; a failed one counts as [`Checks::fail`] does.
+    fn push(&mut self, c: Check) {
+        if c.result == CheckResult::Failed && self.first_failure.is_none() {
+            self.first_failure = Some((c.code, c.message.to_string()));
+        }
+        self.list.push(c);
     }
 }
 
@@ -636,6 +675,9 @@ impl<'a> Search<'a> {
         let mut warnings = Vec::new();
         let anchor = path[k].cert;
         let mut valid_until = i64::MAX;
+        // The regulatory scope of the anchor, if any (applied after §6.1, below).
+        let anchor_scope = path[k].anchor.and_then(|a| a.scope());
+        let regulated = anchor_scope.is_some() && !self.crl_signer;
 
         // §6.1.2 initialisation; the anchor certificate's own constraints apply (RFC 5937).
         let mut permitted: Vec<Vec<GeneralSubtree>> = Vec::new();
@@ -685,7 +727,7 @@ impl<'a> Search<'a> {
             } else {
                 Role::Intermediate
             };
-            for viol in profile::check(node.cert, role, opts.profile) {
+            for viol in profile::check(node.cert, role, opts.profile, regulated) {
                 match profile::severity(opts.profile, &viol) {
                     Severity::Fail => cx.fail(
                         "PROFILE",
@@ -693,9 +735,13 @@ impl<'a> Search<'a> {
                         viol.source,
                         viol.code,
                         format!(
-                            "{} ({} profile, rule {})",
+                            "{} ({}, rule {})",
                             viol.message,
-                            opts.profile.name(),
+                            if viol.regulatory {
+                                Cow::Borrowed("the Measures")
+                            } else {
+                                Cow::Owned(format!("{} profile", opts.profile.name()))
+                            },
                             viol.rule
                         ),
                     ),
@@ -719,6 +765,7 @@ impl<'a> Search<'a> {
         }
         let mut policy = PolicyState::new(n, &opts.policy, opts.budget.policy_work);
         let mut policy_failed = false;
+        let mut policy_outcome: Option<crate::PolicyOutcome> = None;
         let mut dsa_params: Option<&[u8]> =
             algorithms::dsa_parameters(anchor.spki_algorithm()).unwrap_or_default();
 
@@ -1011,27 +1058,7 @@ impl<'a> Search<'a> {
                                 Code::PolicyNotSatisfied,
                                 describe_policies(&outcome),
                             );
-                            self.leaf_checks(&mut cx, cert);
-                            self.critical_extensions(&mut cx, cert, idx);
-                            if cx.failed() {
-                                return Err(self.path_failure(path, cx));
-                            }
-                            let (revocation, rwarn, until) = match self.revocation(path, &mut cx) {
-                                Ok(v) => v,
-                                Err(()) => return Err(self.path_failure(path, cx)),
-                            };
-                            warnings.extend(rwarn);
-                            if let Some(u) = until {
-                                valid_until = valid_until.min(u);
-                            }
-                            return Ok(Success {
-                                path: path.to_vec(),
-                                checks: cx.list,
-                                warnings,
-                                policies: outcome,
-                                revocation,
-                                valid_until: Some(valid_until),
-                            });
+                            policy_outcome = Some(outcome);
                         }
                         Err(e) => self.policy_failure(&mut cx, e, path, n),
                     }
@@ -1040,7 +1067,63 @@ impl<'a> Search<'a> {
                 self.critical_extensions(&mut cx, cert, idx);
             }
         }
-        Err(self.path_failure(path, cx))
+
+        // The regulation, on a complete path through an anchor with a scope: after §6.1
+        // (whose failures come first) and before §6.3 (no revocation work for a chain the
+        // anchor's status already refuses).
+        if let Some(sc) = anchor_scope
+            && let Some(u) =
+                self.regulation(sc, path, policy_outcome.as_ref(), &mut cx, &mut warnings)
+        {
+            valid_until = valid_until.min(u);
+        }
+        let Some(outcome) = policy_outcome else {
+            return Err(self.path_failure(path, cx));
+        };
+        if cx.failed() {
+            return Err(self.path_failure(path, cx));
+        }
+        let (revocation, rwarn, until) = match self.revocation(path, &mut cx) {
+            Ok(v) => v,
+            Err(()) => return Err(self.path_failure(path, cx)),
+        };
+        warnings.extend(rwarn);
+        if let Some(u) = until {
+            valid_until = valid_until.min(u);
+        }
+        Ok(Success {
+            path: path.to_vec(),
+            checks: cx.list,
+            warnings,
+            policies: outcome,
+            revocation,
+            valid_until: Some(valid_until),
+        })
+    }
+
+    /// The draft Measures on a complete path whose anchor has a regulatory scope — the one
+    /// place they are applied ([`scope::evaluate`]): Art. 5, 31, 34 (status at the validation
+    /// time, `ANCHOR.STATUS`), Art. 11, 15 (licence in force, renewal warning,
+    /// `ANCHOR.LICENCE`), Art. 39 (dishonesty-list restriction, `ANCHOR.RESTRICTION`),
+    /// Art. 47, 49 (approval in force, `ANCHOR.APPROVAL`) and Art. 48 (certificate types,
+    /// technical specifications and application scenarios of the approval, `ANCHOR.SCOPE`).
+    /// Art. 21 (7) (an end entity under a trust-list anchor carries a policy OID) is a
+    /// profile rule ([`profile::check`]). Returns when the scope's verdict next changes.
+    fn regulation(
+        &self,
+        sc: &scope::AnchorScope,
+        path: &[Node<'a>],
+        policies: Option<&crate::PolicyOutcome>,
+        cx: &mut Checks,
+        warnings: &mut Vec<Warning>,
+    ) -> Option<i64> {
+        let certs: Vec<&Certificate> = path.iter().map(|n| n.cert).collect();
+        let out = scope::evaluate(sc, &certs, policies, self.opts, self.crl_signer);
+        for c in out.checks {
+            cx.push(c);
+        }
+        warnings.extend(out.warnings);
+        out.until
     }
 
     fn path_failure(&self, path: &[Node<'a>], cx: Checks) -> Failure<'a> {
@@ -1365,13 +1448,14 @@ impl Search<'_> {
         opts.key_usage = vec![KeyUsageBit::CrlSign];
         opts.profile = self.opts.profile;
         opts.budget = self.opts.budget;
-        let report = validate(
+        let report = run(
             signer,
             self.intermediates,
             self.anchors,
             &[],
             &opts,
             self.memo,
+            true,
         );
         if !report.is_valid() {
             return Err(format!(

@@ -7,6 +7,10 @@
 //!   (non-critical basicConstraints, no AKI), and refusing them would refuse real, valid chains.
 //! * [`Profile::WebPki`]: the RFC 5280 MUSTs and the CA/Browser Forum Baseline Requirements
 //!   fail the path, as Web PKI validators do (pyca/cryptography, rustls-webpki, Go).
+//!
+//! Rules of the draft Measures (Art. 21) apply to chains under a trust-list anchor (an
+//! [`Anchor`](crate::Anchor) with a scope) and fail the path under every profile
+//! (`PROFILE_VIOLATION`, `../design/profile.md`).
 
 use crate::cert::{Certificate, KeyUsageBit};
 use crate::der::{self, Reader, tag};
@@ -67,6 +71,9 @@ pub struct Violation {
     pub message: String,
     /// Whether the rule is a CA/Browser Forum rule (never applied outside the Web PKI).
     pub web_only: bool,
+    /// Whether the rule is one of the Measures, applied under a trust-list anchor only: it
+    /// fails the path under every profile.
+    pub regulatory: bool,
 }
 
 /// How a violation counts under a profile.
@@ -82,6 +89,9 @@ pub enum Severity {
 
 /// The severity of `v` under `profile`.
 pub fn severity(profile: Profile, v: &Violation) -> Severity {
+    if v.regulatory {
+        return Severity::Fail;
+    }
     match profile {
         Profile::WebPki => Severity::Fail,
         Profile::Rfc5280 if v.web_only => Severity::Ignore,
@@ -102,12 +112,19 @@ fn v(
         code,
         message,
         web_only,
+        regulatory: false,
     }
 }
 
 /// Every rule of the table broken by `cert` in `role` that `profile` reports (CA/Browser
-/// Forum rules are only evaluated for the Web PKI).
-pub fn check(cert: &Certificate, role: Role, profile: Profile) -> Vec<Violation> {
+/// Forum rules are only evaluated for the Web PKI; rules of the Measures only when
+/// `scoped_anchor`, i.e. the path ends at an anchor with a regulatory scope).
+pub fn check(
+    cert: &Certificate,
+    role: Role,
+    profile: Profile,
+    scoped_anchor: bool,
+) -> Vec<Violation> {
     let web = profile == Profile::WebPki;
     let mut out = Vec::new();
     let ext = cert.extensions();
@@ -324,6 +341,28 @@ pub fn check(cert: &Certificate, role: Role, profile: Profile) -> Vec<Violation>
         }
     }
     if role == Role::Leaf {
+        // The certificate policy OID that Art. 21 (7) requires: a specific one (anyPolicy
+        // names no certificate type).
+        if scoped_anchor
+            && !ext
+                .policies
+                .iter()
+                .flatten()
+                .any(|p| p.as_bytes() != oid::ANY_POLICY)
+        {
+            out.push(Violation {
+                regulatory: true,
+                ..v(
+                    "EE_POLICY_OID",
+                    "Art. 21 (7)",
+                    Code::ProfileViolation,
+                    format!(
+                        "{subj}: an end-entity certificate under a trust-list anchor must carry a certificate policy OID in certificatePolicies"
+                    ),
+                    false,
+                )
+            });
+        }
         if ext.name_constraints.is_some() {
             out.push(v(
                 "EE_NAME_CONSTRAINTS",
@@ -458,7 +497,8 @@ fn key_not_allowed(cert: &Certificate) -> Option<String> {
     }
 }
 
-fn rsa_modulus_bits(key: &[u8]) -> Option<usize> {
+/// The size in bits of an RSA public key's modulus (`RSAPublicKey` DER).
+pub(crate) fn rsa_modulus_bits(key: &[u8]) -> Option<usize> {
     let seq = der::single(key, tag::SEQUENCE).ok()?;
     let mut r = Reader::new(seq);
     let n = r.expect(tag::INTEGER).ok()?.value;

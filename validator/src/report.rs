@@ -2,6 +2,7 @@
 //! results and warnings.
 
 use crate::policy_tree::PolicyOutcome;
+use crate::scope::{AnchorKind, Provenance};
 use core::fmt;
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -269,6 +270,41 @@ pub struct RevocationEntry {
     pub detail: Option<String>,
 }
 
+/// The regulatory facts about the anchor of the chosen path, when it has a scope
+/// ([`AnchorScope`](crate::AnchorScope)): which trust-list entry it is, and its status at the
+/// validation time and when the end-entity certificate was issued.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnchorOutcome {
+    /// SHA-256 of the anchor certificate DER, hex.
+    pub sha256: Arc<str>,
+    /// Domestic, foreign approved, or foreign scheme.
+    pub kind: AnchorKind,
+    /// The anchor's label, if any.
+    pub label: Option<String>,
+    /// The trust-list entry.
+    pub provenance: Provenance,
+    /// The licence number (domestic CAs).
+    pub licence: Option<String>,
+    /// The licence's expiry (Unix seconds).
+    pub licence_expires: Option<i64>,
+    /// The approval decision number (foreign CAs and schemes).
+    pub approval: Option<String>,
+    /// The last day of the approval's validity (Unix seconds).
+    pub approval_valid_until: Option<i64>,
+    /// The service status at the validation time: `granted`, `suspended`, `withdrawn`,
+    /// another status's label, or `not-listed` when the history does not cover the time.
+    pub status_at_validation_time: String,
+    /// Since when that status holds (Unix seconds), if listed.
+    pub status_since: Option<i64>,
+    /// The service status when the end-entity certificate was issued (its notBefore), in the
+    /// same words.
+    pub status_at_issuance: String,
+    /// The end-entity certificate's notBefore (Unix seconds).
+    pub leaf_issued: i64,
+    /// The CA that took over the business (Art. 31), if any.
+    pub successor: Option<String>,
+}
+
 /// The full, explained answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Report {
@@ -296,6 +332,9 @@ pub struct Report {
     pub valid_until: Option<i64>,
     /// Work done.
     pub stats: WorkStats,
+    /// The regulatory facts about the path's anchor, for a complete path (valid, or invalid
+    /// after reaching an anchor) whose anchor has a scope.
+    pub anchor: Option<AnchorOutcome>,
 }
 
 impl Report {
