@@ -143,7 +143,8 @@ impl<'a> Canon<'_, '_, 'a> {
             NodeType::Comment => {
                 if self.method.comments() {
                     self.out.extend_from_slice(b"<!--");
-                    self.out.extend_from_slice(n.text().unwrap_or("").as_bytes());
+                    self.out
+                        .extend_from_slice(n.text().unwrap_or("").as_bytes());
                     self.out.extend_from_slice(b"-->");
                 }
             }
@@ -356,7 +357,8 @@ mod tests {
 
     #[test]
     fn exclusive_drops_unused_namespaces_and_sorts_attributes() {
-        let xml = "<a:e xmlns:a=\"urn:a\" xmlns:b=\"urn:b\" z=\"1\" b:y=\"2\" a=\"3\"><f/><b:g/></a:e>";
+        let xml =
+            "<a:e xmlns:a=\"urn:a\" xmlns:b=\"urn:b\" z=\"1\" b:y=\"2\" a=\"3\"><f/><b:g/></a:e>";
         assert_eq!(
             c14n(xml, exc()),
             "<a:e xmlns:a=\"urn:a\" xmlns:b=\"urn:b\" a=\"3\" z=\"1\" b:y=\"2\"><f></f><b:g></b:g></a:e>"
@@ -380,7 +382,10 @@ mod tests {
     #[test]
     fn default_namespace_undeclared_where_needed() {
         let xml = "<e xmlns=\"urn:x\"><f xmlns=\"\"/></e>";
-        assert_eq!(c14n(xml, exc()), "<e xmlns=\"urn:x\"><f xmlns=\"\"></f></e>");
+        assert_eq!(
+            c14n(xml, exc()),
+            "<e xmlns=\"urn:x\"><f xmlns=\"\"></f></e>"
+        );
         assert_eq!(
             c14n(xml, Method::Inclusive { comments: false }),
             "<e xmlns=\"urn:x\"><f xmlns=\"\"></f></e>"

@@ -179,7 +179,9 @@ impl Crypto for AwsLc {
                 };
                 s::UnparsedPublicKey::new(params, key)
                     .verify(message, signature)
-                    .map_err(|_| "the RSA signature does not verify (or the key is under 2048 bits)".into())
+                    .map_err(|_| {
+                        "the RSA signature does not verify (or the key is under 2048 bits)".into()
+                    })
             }
             SignatureAlgorithm::EcdsaSha256
             | SignatureAlgorithm::EcdsaSha384
@@ -306,8 +308,12 @@ fn sig_err(n: Node<'_, '_>, message: impl Into<String>) -> Error {
 }
 
 fn attr<'a>(n: Node<'a, '_>, name: &str) -> Result<&'a str, Error> {
-    n.attribute(name)
-        .ok_or_else(|| sig_err(n, format!("{} has no {name} attribute", n.tag_name().name())))
+    n.attribute(name).ok_or_else(|| {
+        sig_err(
+            n,
+            format!("{} has no {name} attribute", n.tag_name().name()),
+        )
+    })
 }
 
 fn dchild<'a, 'i: 'a>(n: Node<'a, 'i>, local: &'a str) -> Result<Node<'a, 'i>, Error> {
@@ -356,14 +362,20 @@ fn reference<'a, 'i: 'a>(
     doc: &'a Document<'i>,
     ids: &std::collections::HashMap<&'a str, NodeId>,
 ) -> Result<Reference<'a, 'i>, Error> {
-    let uri = r
-        .attribute("URI")
-        .ok_or_else(|| sig_err(r, "a Reference without a URI (an implicit target) is not accepted"))?;
+    let uri = r.attribute("URI").ok_or_else(|| {
+        sig_err(
+            r,
+            "a Reference without a URI (an implicit target) is not accepted",
+        )
+    })?;
     let (target, whole_document) = if uri.is_empty() {
         (doc.root_element(), true)
     } else if let Some(id) = uri.strip_prefix('#') {
         if id.starts_with("xpointer(") {
-            return Err(sig_err(r, format!("the XPointer reference {uri:?} is not accepted")));
+            return Err(sig_err(
+                r,
+                format!("the XPointer reference {uri:?} is not accepted"),
+            ));
         }
         let node = ids
             .get(id)
@@ -373,7 +385,9 @@ fn reference<'a, 'i: 'a>(
     } else {
         return Err(sig_err(
             r,
-            format!("the reference {uri:?} is outside the document; only same-document references are accepted"),
+            format!(
+                "the reference {uri:?} is outside the document; only same-document references are accepted"
+            ),
         ));
     };
     let mut enveloped = false;
@@ -381,12 +395,18 @@ fn reference<'a, 'i: 'a>(
     if let Some(ts) = xml::optional_child(r, ns::DS, "Transforms")? {
         for t in ts.children().filter(Node::is_element) {
             if !xml::is(t, ns::DS, "Transform") {
-                return Err(sig_err(t, "Transforms holds something other than ds:Transform"));
+                return Err(sig_err(
+                    t,
+                    "Transforms holds something other than ds:Transform",
+                ));
             }
             let alg = attr(t, "Algorithm")?;
             if alg == ENVELOPED {
                 if enveloped || method.is_some() {
-                    return Err(sig_err(t, "the enveloped-signature transform must come first, once"));
+                    return Err(sig_err(
+                        t,
+                        "the enveloped-signature transform must come first, once",
+                    ));
                 }
                 enveloped = true;
             } else if let Some(m) = method_of(t, alg) {
@@ -397,7 +417,9 @@ fn reference<'a, 'i: 'a>(
             } else {
                 return Err(sig_err(
                     t,
-                    format!("the transform {alg:?} is not accepted (only enveloped-signature and C14N)"),
+                    format!(
+                        "the transform {alg:?} is not accepted (only enveloped-signature and C14N)"
+                    ),
                 ));
             }
         }
@@ -409,7 +431,12 @@ fn reference<'a, 'i: 'a>(
             return Err(sig_err(dm, "SHA-1 reference digests are not accepted"));
         }
         Some(d) => d,
-        None => return Err(sig_err(dm, format!("the digest method {dm_uri:?} is not supported"))),
+        None => {
+            return Err(sig_err(
+                dm,
+                format!("the digest method {dm_uri:?} is not supported"),
+            ));
+        }
     };
     let value = base64(dchild(r, "DigestValue")?)?;
     Ok(Reference {
@@ -432,19 +459,30 @@ pub fn verify_signature(doc: &Document<'_>, crypto: &dyn Crypto) -> Result<Signa
     let ids = xml::ids(doc)?;
 
     // Exactly one signature, a child of the document element.
-    let mut sigs = doc.descendants().filter(|n| xml::is(*n, ns::DS, "Signature"));
+    let mut sigs = doc
+        .descendants()
+        .filter(|n| xml::is(*n, ns::DS, "Signature"));
     let sig = sigs
         .next()
         .ok_or_else(|| Error::signature(None, "the list is not signed (no ds:Signature)"))?;
     if let Some(other) = sigs.next() {
-        return Err(sig_err(other, "a second ds:Signature: exactly one is accepted"));
+        return Err(sig_err(
+            other,
+            "a second ds:Signature: exactly one is accepted",
+        ));
     }
     if sig.parent() != Some(root) {
-        return Err(sig_err(sig, "the ds:Signature is not a child of the document element"));
+        return Err(sig_err(
+            sig,
+            "the ds:Signature is not a child of the document element",
+        ));
     }
     for c in sig.children().filter(Node::is_element) {
         if !(c.tag_name().namespace() == Some(ns::DS)
-            && matches!(c.tag_name().name(), "SignedInfo" | "SignatureValue" | "KeyInfo" | "Object"))
+            && matches!(
+                c.tag_name().name(),
+                "SignedInfo" | "SignatureValue" | "KeyInfo" | "Object"
+            ))
         {
             return Err(sig_err(c, "an unexpected element inside ds:Signature"));
         }
@@ -454,14 +492,24 @@ pub fn verify_signature(doc: &Document<'_>, crypto: &dyn Crypto) -> Result<Signa
     let cm = dchild(signed_info, "CanonicalizationMethod")?;
     let cm_uri = attr(cm, "Algorithm")?;
     let si_method = method_of(cm, cm_uri).ok_or_else(|| {
-        sig_err(cm, format!("the canonicalisation method {cm_uri:?} is not supported"))
+        sig_err(
+            cm,
+            format!("the canonicalisation method {cm_uri:?} is not supported"),
+        )
     })?;
     let sm = dchild(signed_info, "SignatureMethod")?;
     let sm_uri = attr(sm, "Algorithm")?;
-    let algorithm = SignatureAlgorithm::from_uri(sm_uri)
-        .ok_or_else(|| sig_err(sm, format!("the signature method {sm_uri:?} is not accepted")))?;
+    let algorithm = SignatureAlgorithm::from_uri(sm_uri).ok_or_else(|| {
+        sig_err(
+            sm,
+            format!("the signature method {sm_uri:?} is not accepted"),
+        )
+    })?;
     if sm.children().any(|c| c.is_element()) {
-        return Err(sig_err(sm, "SignatureMethod parameters (e.g. HMACOutputLength) are not accepted"));
+        return Err(sig_err(
+            sm,
+            "SignatureMethod parameters (e.g. HMACOutputLength) are not accepted",
+        ));
     }
 
     // Exactly two references: the document element, and this signature's SignedProperties.
@@ -480,7 +528,10 @@ pub fn verify_signature(doc: &Document<'_>, crypto: &dyn Crypto) -> Result<Signa
     if refs.len() != 2 {
         return Err(sig_err(
             signed_info,
-            format!("{} references; exactly two are accepted (the document and the signed properties)", refs.len()),
+            format!(
+                "{} references; exactly two are accepted (the document and the signed properties)",
+                refs.len()
+            ),
         ));
     }
     let mut doc_ref = None;
@@ -492,7 +543,10 @@ pub fn verify_signature(doc: &Document<'_>, crypto: &dyn Crypto) -> Result<Signa
                 return Err(sig_err(r.node, "two references to the document"));
             }
             if !r.enveloped {
-                return Err(sig_err(r.node, "the document reference lacks the enveloped-signature transform"));
+                return Err(sig_err(
+                    r.node,
+                    "the document reference lacks the enveloped-signature transform",
+                ));
             }
             doc_ref = Some(r);
         } else if xml::is(r.target, ns::XADES, "SignedProperties") {
@@ -500,10 +554,16 @@ pub fn verify_signature(doc: &Document<'_>, crypto: &dyn Crypto) -> Result<Signa
                 return Err(sig_err(r.node, "two references to signed properties"));
             }
             if r.node.attribute("Type") != Some(SIGNED_PROPERTIES_TYPE) {
-                return Err(sig_err(r.node, "the signed-properties reference lacks its XAdES Type"));
+                return Err(sig_err(
+                    r.node,
+                    "the signed-properties reference lacks its XAdES Type",
+                ));
             }
             if r.enveloped {
-                return Err(sig_err(r.node, "the enveloped-signature transform on the signed properties"));
+                return Err(sig_err(
+                    r.node,
+                    "the enveloped-signature transform on the signed properties",
+                ));
             }
             // The SignedProperties of *this* signature: ds:Signature/ds:Object/QualifyingProperties.
             let qp = r.target.parent();
@@ -512,7 +572,10 @@ pub fn verify_signature(doc: &Document<'_>, crypto: &dyn Crypto) -> Result<Signa
                 && obj.is_some_and(|o| xml::is(o, ns::DS, "Object"))
                 && obj.and_then(|o| o.parent()) == Some(sig);
             if !ok {
-                return Err(sig_err(r.target, "the signed properties referenced are not this signature's"));
+                return Err(sig_err(
+                    r.target,
+                    "the signed properties referenced are not this signature's",
+                ));
             }
             props_ref = Some(r);
         } else {
@@ -584,9 +647,17 @@ pub fn verify_signature(doc: &Document<'_>, crypto: &dyn Crypto) -> Result<Signa
     let v1 = xml::optional_child(ssp, ns::XADES, "SigningCertificate")?;
     let sc = match (v2, v1) {
         (Some(c), None) | (None, Some(c)) => c,
-        (Some(_), Some(c)) => return Err(sig_err(c, "both SigningCertificate and SigningCertificateV2")),
+        (Some(_), Some(c)) => {
+            return Err(sig_err(
+                c,
+                "both SigningCertificate and SigningCertificateV2",
+            ));
+        }
         (None, None) => {
-            return Err(sig_err(ssp, "no XAdES SigningCertificate or SigningCertificateV2"));
+            return Err(sig_err(
+                ssp,
+                "no XAdES SigningCertificate or SigningCertificateV2",
+            ));
         }
     };
     let first = xml::children(sc, ns::XADES, "Cert")
@@ -595,8 +666,12 @@ pub fn verify_signature(doc: &Document<'_>, crypto: &dyn Crypto) -> Result<Signa
     let cd = xml::child(first, ns::XADES, "CertDigest")?;
     let cd_method = dchild(cd, "DigestMethod")?;
     let cd_uri = attr(cd_method, "Algorithm")?;
-    let cd_alg = DigestAlgorithm::from_uri(cd_uri)
-        .ok_or_else(|| sig_err(cd_method, format!("the digest method {cd_uri:?} is not supported")))?;
+    let cd_alg = DigestAlgorithm::from_uri(cd_uri).ok_or_else(|| {
+        sig_err(
+            cd_method,
+            format!("the digest method {cd_uri:?} is not supported"),
+        )
+    })?;
     let cd_value = base64(dchild(cd, "DigestValue")?)?;
 
     // KeyInfo: the certificate the XAdES digest designates is the signer.
@@ -612,10 +687,17 @@ pub fn verify_signature(doc: &Document<'_>, crypto: &dyn Crypto) -> Result<Signa
         }
     }
     let (signer_node, signer) = signer.ok_or_else(|| {
-        sig_err(key_info, "no KeyInfo certificate matches the XAdES signing-certificate digest")
+        sig_err(
+            key_info,
+            "no KeyInfo certificate matches the XAdES signing-certificate digest",
+        )
     })?;
-    let cert = Certificate::from_der(&signer)
-        .map_err(|e| sig_err(signer_node, format!("the signer certificate does not parse: {e}")))?;
+    let cert = Certificate::from_der(&signer).map_err(|e| {
+        sig_err(
+            signer_node,
+            format!("the signer certificate does not parse: {e}"),
+        )
+    })?;
 
     // The signature over the canonical SignedInfo.
     buf.clear();

@@ -20,7 +20,11 @@ impl fmt::Display for Location {
         if self.path.is_empty() {
             write!(f, "line {}, column {}", self.line, self.column)
         } else {
-            write!(f, "line {}, column {} ({})", self.line, self.column, self.path)
+            write!(
+                f,
+                "line {}, column {} ({})",
+                self.line, self.column, self.path
+            )
         }
     }
 }
@@ -120,7 +124,10 @@ impl fmt::Display for Error {
             Error::Xml { at, message } => write!(f, "not acceptable XML at {at}: {message}"),
             Error::Limit { what, limit } => write!(f, "too large: more than {limit} {what}"),
             Error::Format { at, message } => write!(f, "at {at}: {message}"),
-            Error::Signature { at: Some(at), message } => {
+            Error::Signature {
+                at: Some(at),
+                message,
+            } => {
                 write!(f, "signature refused at {at}: {message}")
             }
             Error::Signature { at: None, message } => write!(f, "signature refused: {message}"),

@@ -25,10 +25,26 @@
 
 pub mod c14n;
 pub mod dsig;
+pub mod model;
+pub mod pointers;
+pub mod read;
 pub mod sign;
+pub mod snapshot;
+pub mod verify;
 
 mod error;
 pub mod xml;
 
 pub use error::{Error, Location};
 pub use xml::Limits;
+
+// The model, reading, writing and the TOML source.
+pub mod model;
+pub mod read;
+pub mod source;
+pub mod write;
+
+pub use model::TrustList;
+pub use read::{read_list, read_unverified};
+pub use source::{Source, parse_source};
+pub use write::write_list;

@@ -46,7 +46,9 @@ impl SigningKey {
             "ENCRYPTED PRIVATE KEY" => Err(Error::build(
                 "the key is encrypted; decrypt it first (openssl pkey -in KEY -out PLAIN)",
             )),
-            other => Err(Error::build(format!("a PEM {other:?} is not a private key"))),
+            other => Err(Error::build(format!(
+                "a PEM {other:?} is not a private key"
+            ))),
         }
     }
 
@@ -61,8 +63,14 @@ impl SigningKey {
             });
         }
         for (alg, sig) in [
-            (&s::ECDSA_P256_SHA256_FIXED_SIGNING, SignatureAlgorithm::EcdsaSha256),
-            (&s::ECDSA_P384_SHA384_FIXED_SIGNING, SignatureAlgorithm::EcdsaSha384),
+            (
+                &s::ECDSA_P256_SHA256_FIXED_SIGNING,
+                SignatureAlgorithm::EcdsaSha256,
+            ),
+            (
+                &s::ECDSA_P384_SHA384_FIXED_SIGNING,
+                SignatureAlgorithm::EcdsaSha384,
+            ),
         ] {
             if let Ok(k) = s::EcdsaKeyPair::from_pkcs8(alg, der)
                 .or_else(|_| s::EcdsaKeyPair::from_private_key_der(alg, der))
@@ -161,10 +169,7 @@ pub fn sign_list(
             return Err(Error::build(format!("the list already uses the Id {id:?}")));
         }
     }
-    if doc
-        .descendants()
-        .any(|n| xml::is(n, ns::DS, "Signature"))
-    {
+    if doc.descendants().any(|n| xml::is(n, ns::DS, "Signature")) {
         return Err(Error::build("the list is already signed"));
     }
     let root = doc.root_element();
@@ -246,7 +251,9 @@ pub fn sign_list(
     let close = unsigned[..end]
         .rfind("</")
         .filter(|_| !unsigned[..end].ends_with("/>"))
-        .ok_or_else(|| Error::build("the document element is empty (<x/>); write it with an end tag"))?;
+        .ok_or_else(|| {
+            Error::build("the document element is empty (<x/>); write it with an end tag")
+        })?;
     let mut signed = String::with_capacity(unsigned.len() + signature.len() + 1024);
     signed.push_str(&unsigned[..close]);
     signed.push_str(&signature);

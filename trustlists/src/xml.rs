@@ -102,7 +102,10 @@ pub(crate) fn text<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a str, Erro
 
 fn pseudo_attribute<'a>(decl: &'a str, name: &str) -> Option<&'a str> {
     let at = decl.find(name)?;
-    let rest = decl[at + name.len()..].trim_start().strip_prefix('=')?.trim_start();
+    let rest = decl[at + name.len()..]
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
     let quote = rest.chars().next()?;
     if quote != '"' && quote != '\'' {
         return None;
@@ -233,7 +236,11 @@ pub fn optional_child<'a, 'i: 'a>(
 }
 
 /// The one element child of `n` named `{uri}local`: an error if it is missing or repeated.
-pub fn child<'a, 'i: 'a>(n: Node<'a, 'i>, uri: &'a str, local: &'a str) -> Result<Node<'a, 'i>, Error> {
+pub fn child<'a, 'i: 'a>(
+    n: Node<'a, 'i>,
+    uri: &'a str,
+    local: &'a str,
+) -> Result<Node<'a, 'i>, Error> {
     optional_child(n, uri, local)?
         .ok_or_else(|| Error::format(location(n), format!("{local} is missing")))
 }

@@ -1,0 +1,277 @@
+//! The anchor index built from verified lists: immutable, precomputed, and the only place
+//! where trust-list content becomes validator anchors.
+//!
+//! Each CA service's X.509 identities become anchors (matched by public key + subject, as
+//! the validator's [`AnchorSet`] does), carrying a regulatory [`AnchorScope`]: the
+//! provenance (list, sequence, territory, service, licence or approval number), the status
+//! intervals from the service's current information and history (TS 119 612 §5.5.4, §5.6),
+//! the licence (Art. 11), the approval (Art. 47–49), restriction periods (Art. 39) and the
+//! successor (Art. 31). Only *verified* lists are accepted.
+
+use crate::model::{
+    AlgorithmFamily, Approval, DigitalIdentity, MiitServiceExtension, Service, ServiceStatus,
+    TrustList,
+};
+use crate::verify::VerifiedTrustList;
+use huren_validator::{
+    AlgorithmRule, Anchor, AnchorKind, AnchorScope, AnchorSet, Approval as ScopeApproval,
+    Certificate, KeyFamily, KeyUsageBit, Licence, Provenance, ServiceState, StatusInterval,
+};
+use sha2::Digest as _;
+use std::sync::Arc;
+
+/// How a list's anchors are trusted.
+#[derive(Clone, Debug)]
+pub enum ListRole {
+    /// MIIT's own list: each entry's licence (domestic) or approval (foreign) scopes it.
+    Miit,
+    /// A foreign list reached through a pointer carrying an approval: every CA of that list
+    /// is trusted only inside the approval.
+    ForeignScheme(Approval),
+    /// A list trusted as its own scheme defines (e.g. the EU lists for an EU relying party):
+    /// status history only.
+    Scheme,
+}
+
+/// One list of a snapshot, for `/v1/trust-lists` and reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListSummary {
+    /// SchemeTerritory.
+    pub territory: String,
+    /// TSLSequenceNumber.
+    pub sequence: u64,
+    /// ListIssueDateTime.
+    pub issued: i64,
+    /// NextUpdate (`None`: closed list).
+    pub next_update: Option<i64>,
+    /// SHA-256 of the verified bytes, hex.
+    pub sha256: String,
+    /// The signer certificate's SHA-256, hex.
+    pub signer_sha256: String,
+    /// Anchors taken from this list.
+    pub anchors: usize,
+    /// CA identities skipped (not a certificate, or a certificate that does not parse).
+    pub skipped: usize,
+}
+
+/// An immutable anchor index and what it was built from.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    id: String,
+    anchors: AnchorSet,
+    lists: Vec<ListSummary>,
+}
+
+impl Snapshot {
+    /// `sha256:` + the SHA-256 over the verified lists' digests, in order: the same inputs
+    /// give the same id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The anchors, each with its scope.
+    pub fn anchors(&self) -> &AnchorSet {
+        &self.anchors
+    }
+
+    /// The lists it was built from.
+    pub fn lists(&self) -> &[ListSummary] {
+        &self.lists
+    }
+
+    /// The earliest NextUpdate of its lists (`None` when every list is closed).
+    pub fn next_update(&self) -> Option<i64> {
+        self.lists.iter().filter_map(|l| l.next_update).min()
+    }
+}
+
+/// Builds the anchor index from verified lists, each with its role.
+pub fn build_snapshot(lists: &[(&VerifiedTrustList, ListRole)]) -> Snapshot {
+    let mut anchors = AnchorSet::new();
+    let mut summaries = Vec::with_capacity(lists.len());
+    let mut id = sha2::Sha256::new();
+    for (v, role) in lists {
+        id.update(v.sha256());
+        let list = v.list();
+        let before = anchors.len();
+        let skipped = add_list(&mut anchors, list, role);
+        summaries.push(ListSummary {
+            territory: list.scheme_territory.clone().unwrap_or_default(),
+            sequence: list.sequence,
+            issued: list.issued,
+            next_update: list.next_update,
+            sha256: v.sha256_hex(),
+            signer_sha256: huren_validator::cert::hex(&sha2::Sha256::digest(v.signer())),
+            anchors: anchors.len() - before,
+            skipped,
+        });
+    }
+    Snapshot {
+        id: format!("sha256:{}", huren_validator::cert::hex(&id.finalize())),
+        anchors,
+        lists: summaries,
+    }
+}
+
+fn state(s: &ServiceStatus) -> ServiceState {
+    match s {
+        ServiceStatus::Suspended => ServiceState::Suspended,
+        ServiceStatus::Withdrawn
+        | ServiceStatus::SupervisionRevoked
+        | ServiceStatus::SupervisionCeased
+        | ServiceStatus::AccreditationRevoked
+        | ServiceStatus::AccreditationCeased
+        | ServiceStatus::DeprecatedAtNationalLevel
+        | ServiceStatus::DeprecatedByNationalLaw => ServiceState::Withdrawn,
+        s if s.is_granted_like() => ServiceState::Granted,
+        s => ServiceState::NotGranted(s.label().to_string()),
+    }
+}
+
+/// The status intervals of a service: the current information covers [start, ∞), each
+/// history instance (newest first) [its start, the start of the one after it).
+fn history(service: &Service) -> Vec<StatusInterval> {
+    let mut out = vec![StatusInterval {
+        from: service.status_start,
+        until: None,
+        status: state(&service.status),
+    }];
+    let mut until = service.status_start;
+    for h in &service.history {
+        if h.status_start >= until {
+            // Out of order history: it cannot be placed; it is not trusted to extend trust.
+            continue;
+        }
+        out.push(StatusInterval {
+            from: h.status_start,
+            until: Some(until),
+            status: state(&h.status),
+        });
+        until = h.status_start;
+    }
+    out
+}
+
+fn key_family(f: &AlgorithmFamily) -> Option<KeyFamily> {
+    Some(match f {
+        AlgorithmFamily::Rsa => KeyFamily::Rsa,
+        AlgorithmFamily::EcP256 => KeyFamily::EcP256,
+        AlgorithmFamily::EcP384 => KeyFamily::EcP384,
+        AlgorithmFamily::EcP521 => KeyFamily::EcP521,
+        AlgorithmFamily::Ed25519 => KeyFamily::Ed25519,
+        AlgorithmFamily::Sm2 => KeyFamily::Sm2,
+        _ => return None,
+    })
+}
+
+/// The validator's form of an approval. Unknown algorithm families and key-usage names are
+/// dropped, which narrows (never widens) the scope.
+pub fn approval_scope(a: &Approval) -> ScopeApproval {
+    ScopeApproval {
+        decision: a.decision.clone(),
+        decided: a.decided,
+        valid_from: a.valid_from,
+        valid_until: a.valid_until,
+        policy_oids: a.policy_oids.clone(),
+        algorithms: a
+            .algorithms
+            .iter()
+            .filter_map(|r| {
+                Some(AlgorithmRule {
+                    family: key_family(&r.family)?,
+                    min_bits: r.min_bits,
+                })
+            })
+            .collect(),
+        key_usages: a
+            .key_usages
+            .iter()
+            .filter_map(|k| KeyUsageBit::from_name(k))
+            .collect(),
+        extended_key_usages: a.ekus.clone(),
+    }
+}
+
+fn add_list(anchors: &mut AnchorSet, list: &TrustList, role: &ListRole) -> usize {
+    let territory = list.scheme_territory.clone().unwrap_or_default();
+    let list_label = format!("{territory} #{}", list.sequence);
+    let mut skipped = 0;
+    for (provider, service) in list.services() {
+        if !service.service_type.is_ca() || !service.extensions.unknown_critical.is_empty() {
+            // TS 119 612 §5.5.9: a service with a critical extension we do not understand
+            // is not used.
+            continue;
+        }
+        let miit: Option<&MiitServiceExtension> = service.extensions.miit.as_ref();
+        let (kind, approval) = match role {
+            ListRole::Miit => match miit.and_then(|m| m.approval.as_ref()) {
+                Some(a) => (AnchorKind::ForeignApproved, Some(approval_scope(a))),
+                None => (AnchorKind::Domestic, None),
+            },
+            ListRole::ForeignScheme(a) => (AnchorKind::ForeignScheme, Some(approval_scope(a))),
+            ListRole::Scheme => (AnchorKind::Domestic, None),
+        };
+        let licence = miit.and_then(|m| m.licence.as_ref()).map(|l| Licence {
+            number: l.number.clone(),
+            issuing_authority: l.issuing_authority.clone(),
+            issued: l.issued,
+            expires: l.expires,
+        });
+        if matches!(role, ListRole::Miit) && licence.is_none() && approval.is_none() {
+            // Art. 11, 47: on MIIT's list, an entry with neither a licence nor an approval
+            // grants nothing.
+            skipped += service.identities.len();
+            continue;
+        }
+        let reference = licence
+            .as_ref()
+            .map(|l| l.number.clone())
+            .or_else(|| approval.as_ref().map(|a| a.decision.clone()));
+        let service_name = service
+            .name
+            .get("en")
+            .or_else(|| provider.name.get("en"))
+            .unwrap_or_default()
+            .to_string();
+        let mut sc = AnchorScope::new(
+            kind,
+            Provenance {
+                list: list_label.clone(),
+                territory: territory.clone(),
+                sequence: list.sequence,
+                service: service_name.clone(),
+                reference,
+            },
+        );
+        sc.history = history(service);
+        sc.licence = licence;
+        sc.approval = approval;
+        if let Some(m) = miit {
+            sc.restrictions = m.restrictions.iter().map(|r| (r.from, r.until)).collect();
+            sc.successor = m.successor.clone();
+        }
+        let identities = service
+            .identities
+            .iter()
+            .chain(service.history.iter().flat_map(|h| h.identities.iter()));
+        let mut seen: Vec<&[u8]> = Vec::new();
+        for id in identities {
+            let DigitalIdentity::Certificate(der) = id else {
+                continue;
+            };
+            if seen.contains(&der.as_slice()) {
+                continue;
+            }
+            seen.push(der);
+            match Certificate::from_der(der) {
+                Ok(cert) => anchors.add(
+                    Anchor::new(Arc::new(cert))
+                        .with_label(format!("{list_label}: {service_name}"))
+                        .with_scope(sc.clone()),
+                ),
+                Err(_) => skipped += 1,
+            }
+        }
+    }
+    skipped
+}
