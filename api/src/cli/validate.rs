@@ -3,9 +3,13 @@
 use super::EXIT_USAGE;
 use crate::render;
 use clap::{Args, ValueEnum};
+use huren_trustlists::pointers::verify_via;
+use huren_trustlists::snapshot::{ListRole, Snapshot, build_snapshot};
+use huren_trustlists::verify::{PinnedSigners, VerifiedTrustList, verify};
 use huren_validator::{
-    AnchorSet, Certificate, Crl, KeyUsageBit, Oid, PolicyInputs, Profile, RevocationPolicy,
-    ServerName, SignatureMemo, Status, ValidationOptions, pem, validate,
+    AnchorSet, Certificate, Code, Crl, KeyUsageBit, Oid, PolicyInputs, Profile, Report,
+    RevocationPolicy, ServerName, SignatureMemo, Status, ValidationOptions, Warning, fmt_time,
+    pem, validate,
 };
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -38,9 +42,21 @@ pub struct ValidateArgs {
     /// A file of untrusted intermediate certificates (PEM with one or more, or DER).
     #[arg(long = "intermediate", value_name = "FILE")]
     intermediates: Vec<PathBuf>,
-    /// A file of trust-anchor certificates (PEM with one or more, or DER).
-    #[arg(long = "anchor", value_name = "FILE", required = true)]
+    /// A file of trust-anchor certificates (PEM with one or more, or DER), trusted without
+    /// a regulatory scope.
+    #[arg(long = "anchor", value_name = "FILE", required_unless_present = "trust_list")]
     anchors: Vec<PathBuf>,
+    /// A signed trust list (ETSI TS 119 612, e.g. MIIT's) as the anchor source: each CA is
+    /// trusted only inside its licence or approval, status history and restrictions.
+    #[arg(long = "trust-list", value_name = "LIST.xml", requires = "signers")]
+    trust_list: Option<PathBuf>,
+    /// A certificate pinned as a signer of the --trust-list (PEM with one or more, or DER).
+    #[arg(long = "signer", value_name = "CERT", requires = "trust_list")]
+    signers: Vec<PathBuf>,
+    /// A foreign scheme's list that the --trust-list points to: verified against the signers
+    /// that its pointer pins, trusted only inside the approval that pointer carries.
+    #[arg(long = "foreign-list", value_name = "LIST.xml", requires = "trust_list")]
+    foreign_lists: Vec<PathBuf>,
     /// A file of CRLs (PEM with one or more, or DER) used as revocation evidence.
     #[arg(long = "crl", value_name = "FILE")]
     crls: Vec<PathBuf>,
@@ -147,13 +163,17 @@ fn eku_oid(s: &str) -> Option<Oid> {
     Oid::from_purpose_name(s).or_else(|| Oid::parse(s))
 }
 
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
 fn options(args: &ValidateArgs) -> Result<ValidationOptions, UsageError> {
     let time = match &args.time {
         Some(t) => huren_validator::parse_rfc3339(t)
             .ok_or_else(|| UsageError(format!("--time {t:?} is not an RFC 3339 time")))?,
-        None => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64),
+        None => now(),
     };
     let mut o = ValidationOptions::at(time);
     o.revocation = match args.revocation {
@@ -242,20 +262,55 @@ fn run_inner(args: &ValidateArgs) -> Result<i32, UsageError> {
             anchors.add_certificate(c);
         }
     }
+    let snapshot = match &args.trust_list {
+        Some(list) => Some(load_snapshot(args, list)?),
+        None => None,
+    };
+    if let Some(s) = &snapshot {
+        for a in s.anchors().iter() {
+            anchors.add(a.clone());
+        }
+    }
     let mut crls = Vec::new();
     for p in &args.crls {
         crls.extend(load_crls(p)?);
     }
-    let memo = SignatureMemo::new(256);
-    let report = validate(&target, &intermediates, &anchors, &crls, &opts, &memo);
+    let report = match snapshot.as_ref().and_then(|s| expired(s, opts.time)) {
+        Some(r) => r,
+        None => {
+            let memo = SignatureMemo::new(256);
+            let mut r = validate(&target, &intermediates, &anchors, &crls, &opts, &memo);
+            if let Some(s) = &snapshot {
+                near_expiry(s, opts.time, &mut r);
+            }
+            r
+        }
+    };
     let out = match args.format {
         Format::Json => {
-            let mut s =
-                serde_json::to_string_pretty(&render::report_json(&report)).unwrap_or_default();
+            let mut v = render::report_json(&report);
+            if let (Some(s), Some(obj)) = (&snapshot, v.as_object_mut()) {
+                obj.insert("trustSnapshot".into(), render::snapshot_json(s));
+            }
+            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
             s.push('\n');
             s
         }
-        Format::Text => render::report_text(&report),
+        Format::Text => {
+            let mut t = render::report_text(&report);
+            if let Some(s) = &snapshot {
+                for l in s.lists() {
+                    t.push_str(&format!(
+                        "trust list: {} #{} (sha256 {}), next update {}\n",
+                        l.territory,
+                        l.sequence,
+                        l.sha256,
+                        l.next_update.map_or("none (closed list)".into(), fmt_time)
+                    ));
+                }
+            }
+            t
+        }
     };
     print!("{out}");
     Ok(match report.status {
@@ -263,4 +318,92 @@ fn run_inner(args: &ValidateArgs) -> Result<i32, UsageError> {
         Status::Invalid => 1,
         Status::Indeterminate => 2,
     })
+}
+
+/// Verifies the trust list (and the foreign lists it points to) and builds the anchor index.
+/// A list that does not verify is an input the command cannot use: exit 64 with the reason.
+fn load_snapshot(args: &ValidateArgs, list: &Path) -> Result<Snapshot, UsageError> {
+    let mut pinned = Vec::new();
+    for p in &args.signers {
+        pinned.extend(load_certs(p, "signer")?.iter().map(|c| c.der().to_vec()));
+    }
+    let pinned = PinnedSigners::new(pinned).map_err(|e| UsageError(e.to_string()))?;
+    // Lists are verified now (the signature and its signer as of today); their status
+    // history then answers for the validation time, and their freshness is checked
+    // against it.
+    let t = now();
+    let bytes = read(list, "trust list")?;
+    let miit = verify(&bytes, &pinned, t)
+        .map_err(|e| UsageError(format!("trust list {}: {e}", list.display())))?;
+    let mut foreign: Vec<(VerifiedTrustList, ListRole)> = Vec::new();
+    for f in &args.foreign_lists {
+        let bytes = read(f, "foreign list")?;
+        let v = verify_via(&bytes, &miit, t)
+            .map_err(|e| UsageError(format!("foreign list {}: {e}", f.display())))?;
+        let territory = v.list().scheme_territory.clone().unwrap_or_default();
+        let approval = miit
+            .list()
+            .pointers_for(&territory)
+            .find_map(|p| p.approval.clone())
+            .ok_or_else(|| {
+                UsageError(format!(
+                    "foreign list {}: the pointer for {territory} carries no approval, so nothing in it is trusted (Art. 47)",
+                    f.display()
+                ))
+            })?;
+        foreign.push((v, ListRole::ForeignScheme(approval)));
+    }
+    let mut inputs: Vec<(&VerifiedTrustList, ListRole)> = vec![(&miit, ListRole::Miit)];
+    inputs.extend(foreign.iter().map(|(v, r)| (v, r.clone())));
+    Ok(build_snapshot(&inputs))
+}
+
+/// Past its NextUpdate a list may be out of date: the answer is INDETERMINATE
+/// TRUST_LIST_EXPIRED, never VALID on stale trust.
+fn expired(s: &Snapshot, t: i64) -> Option<Report> {
+    let l = s
+        .lists()
+        .iter()
+        .find(|l| l.next_update.is_some_and(|n| t > n))?;
+    Some(Report {
+        status: Status::Indeterminate,
+        code: Code::TrustListExpired,
+        message: format!(
+            "the trust list {} #{} was due to be replaced on {}; at {} it may be out of date",
+            l.territory,
+            l.sequence,
+            l.next_update.map(fmt_time).unwrap_or_default(),
+            fmt_time(t)
+        ),
+        validation_time: t,
+        path: Vec::new(),
+        checks: Vec::new(),
+        warnings: Vec::new(),
+        policies: None,
+        revocation: Vec::new(),
+        valid_until: None,
+        anchor: None,
+        stats: Default::default(),
+    })
+}
+
+/// A warning when a list's NextUpdate is within 7 days of the validation time.
+fn near_expiry(s: &Snapshot, t: i64, r: &mut Report) {
+    for l in s.lists() {
+        if let Some(n) = l.next_update
+            && n >= t
+            && n - t < 7 * 86_400
+        {
+            r.warnings.push(Warning {
+                code: Code::TrustListNearExpiry,
+                cert_index: None,
+                message: format!(
+                    "the trust list {} #{} is due to be replaced on {}",
+                    l.territory,
+                    l.sequence,
+                    fmt_time(n)
+                ),
+            });
+        }
+    }
 }
