@@ -140,13 +140,11 @@ impl<'a> Canon<'_, '_, 'a> {
     fn leaf(&mut self, n: Node<'a, '_>) {
         match n.node_type() {
             NodeType::Text => escape_text(n.text().unwrap_or(""), self.out),
-            NodeType::Comment => {
-                if self.method.comments() {
-                    self.out.extend_from_slice(b"<!--");
-                    self.out
-                        .extend_from_slice(n.text().unwrap_or("").as_bytes());
-                    self.out.extend_from_slice(b"-->");
-                }
+            NodeType::Comment if self.method.comments() => {
+                self.out.extend_from_slice(b"<!--");
+                self.out
+                    .extend_from_slice(n.text().unwrap_or("").as_bytes());
+                self.out.extend_from_slice(b"-->");
             }
             NodeType::PI => {
                 if let Some(pi) = n.pi() {

@@ -24,27 +24,24 @@
 #![deny(missing_docs)]
 
 pub mod c14n;
+pub mod diff;
 pub mod dsig;
+mod error;
 pub mod model;
 pub mod pointers;
 pub mod read;
+pub mod render;
 pub mod sign;
 pub mod snapshot;
+pub mod source;
 pub mod verify;
-
-mod error;
+pub mod write;
 pub mod xml;
 
 pub use error::{Error, Location};
-pub use xml::Limits;
-
-// The model, reading, writing and the TOML source.
-pub mod model;
-pub mod read;
-pub mod source;
-pub mod write;
-
 pub use model::TrustList;
 pub use read::{read_list, read_unverified};
 pub use source::{Source, parse_source};
+pub use verify::VerifiedTrustList;
 pub use write::write_list;
+pub use xml::Limits;

@@ -174,13 +174,14 @@ pub(crate) fn ids<'a>(doc: &'a Document<'a>) -> Result<HashMap<&'a str, NodeId>,
     let mut map = HashMap::new();
     for n in doc.descendants().filter(Node::is_element) {
         for a in n.attributes() {
-            if a.namespace().is_none() && matches!(a.name(), "Id" | "ID" | "id") {
-                if map.insert(a.value(), n.id()).is_some() {
-                    return Err(Error::signature(
-                        Some(location(n)),
-                        format!("the Id value {:?} occurs more than once", a.value()),
-                    ));
-                }
+            if a.namespace().is_none()
+                && matches!(a.name(), "Id" | "ID" | "id")
+                && map.insert(a.value(), n.id()).is_some()
+            {
+                return Err(Error::signature(
+                    Some(location(n)),
+                    format!("the Id value {:?} occurs more than once", a.value()),
+                ));
             }
         }
     }
