@@ -1,6 +1,8 @@
 //! Command-line parsing and dispatch. Exit codes: 0 VALID, 1 INVALID, 2 INDETERMINATE,
-//! 64 bad usage or unreadable input (EX_USAGE of sysexits.h).
+//! 64 bad usage or unreadable input (EX_USAGE of sysexits.h). `huren tl` (trust lists) uses
+//! 0, 1 and 64 per command, documented in `cli/tl.rs`.
 
+mod tl;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -21,6 +23,8 @@ struct Cli {
 enum Command {
     /// Validate a certificate chain and explain the result.
     Validate(validate::ValidateArgs),
+    /// Trust lists: build and sign, verify, show, diff, render the public directory.
+    Tl(tl::TlArgs),
 }
 
 /// Runs the CLI with `args` (program name first) and returns the process exit code.
@@ -39,5 +43,6 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
     };
     match cli.command {
         Command::Validate(args) => validate::run(args),
+        Command::Tl(args) => tl::run(args),
     }
 }
