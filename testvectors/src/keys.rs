@@ -170,6 +170,21 @@ impl Key {
         self.alg
     }
 
+    /// The private key as PKCS#8 DER, for RSA keys only (`None` for the others): the trust
+    /// list signer's key is handed to the trust-list signer in this form.
+    pub fn rsa_pkcs8_der(&self) -> Option<Vec<u8>> {
+        use rsa::pkcs8::EncodePrivateKey;
+        match &self.secret {
+            Secret::Rsa(sk) => Some(
+                sk.to_pkcs8_der()
+                    .expect("RSA private key encodes")
+                    .as_bytes()
+                    .to_vec(),
+            ),
+            _ => None,
+        }
+    }
+
     /// The SubjectPublicKeyInfo of the public key.
     pub fn spki(&self) -> &SubjectPublicKeyInfoOwned {
         &self.spki

@@ -1,7 +1,9 @@
 //! Deterministic test-vector generator for huren's certificate-chain validator.
 //!
-//! [`generate`] writes `demo/` (an SM2 demo chain) and `chains/` (one
-//! directory per validation case with its expected verdict) below an output
+//! [`generate`] writes `demo/` (an SM2 demo chain), `chains/` (one
+//! directory per validation case with its expected verdict) and `trustlists/`
+//! (the signed demo MIIT trust list, its TOML source, a foreign scheme's list
+//! and chains under their CAs with expected verdicts) below an output
 //! directory; [`check`] regenerates into a temporary directory and compares
 //! byte for byte with the checked-in files. Everything is derived from fixed
 //! seeds and a fixed epoch, so the output never changes unless the code (or a
@@ -18,6 +20,7 @@ mod cert;
 mod keys;
 mod openssl_sm2;
 mod render;
+mod tl;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -32,7 +35,7 @@ pub use openssl_sm2::{
 };
 
 /// The sub-directories of the output directory that the generator owns.
-pub const OUTPUT_DIRS: [&str; 2] = ["demo", "chains"];
+pub const OUTPUT_DIRS: [&str; 3] = ["demo", "chains", "trustlists"];
 
 /// The directory holding the checked-in vectors: this crate's directory.
 #[must_use]
@@ -44,10 +47,13 @@ pub fn default_dir() -> PathBuf {
 /// output directory (with `/` separators), e.g. `chains/sm2-revoked/crls.pem`.
 #[must_use]
 pub fn generate_files() -> BTreeMap<String, Vec<u8>> {
-    render::render(&cases::build())
+    let vectors = cases::build();
+    let mut files = render::render(&vectors);
+    files.extend(tl::render(&vectors.demo));
+    files
 }
 
-/// Writes all vectors below `out`, replacing `out/demo` and `out/chains`.
+/// Writes all vectors below `out`, replacing each of [`OUTPUT_DIRS`] below it.
 ///
 /// # Errors
 ///

@@ -35,7 +35,7 @@ struct Verdict {
     code: &'static str,
 }
 
-fn rfc3339(t: &DateTime) -> String {
+pub(crate) fn rfc3339(t: &DateTime) -> String {
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         t.year(),
@@ -47,7 +47,7 @@ fn rfc3339(t: &DateTime) -> String {
     )
 }
 
-fn certs_pem<'a>(ders: impl IntoIterator<Item = &'a Vec<u8>>) -> Vec<u8> {
+pub(crate) fn certs_pem<'a>(ders: impl IntoIterator<Item = &'a Vec<u8>>) -> Vec<u8> {
     ders.into_iter()
         .map(|d| pem("CERTIFICATE", d))
         .collect::<String>()
@@ -155,7 +155,7 @@ fn chains_readme(cases: &[Case]) -> String {
     s
 }
 
-fn describe(cert: &Issued) -> String {
+pub(crate) fn describe(cert: &Issued) -> String {
     let tbs = cert.cert.tbs_certificate();
     format!(
         "- Subject: `{}`\n  - Issuer: `{}`\n  - Valid: {} to {}\n  - Serial: `{}`\n  - SHA-256 fingerprint: `{}`\n",
@@ -196,6 +196,11 @@ fn demo_readme(demo: &Demo) -> String {
          The whole chain validates from 2026-01-01T00:00:00Z to 2030-12-31T23:59:59Z (the\n\
          leaf's validity; the root is valid 2025-01-01 to 2045-01-01 and the issuing CA\n\
          2025-06-01 to 2040-01-01). A good validation time is 2026-06-01T00:00:00Z.\n\
+         \n\
+         The demo MIIT trust list `../trustlists/miit-demo.xml` (pin `../trustlists/miit-demo-signer.pem`)\n\
+         lists the root as the licensed CA \"Demo Licensed CA\" (licence ECS-2026-001, in force from\n\
+         2026-01-01 to 2031-01-01): under that list the chain is VALID from 2026-01-01 to\n\
+         2030-12-31T23:59:59Z (see `../trustlists/README.md`).\n\
          \n\
          ## Certificates\n\
          \n",

@@ -1,4 +1,4 @@
-//! Fails when the checked-in vectors under `demo/` and `chains/` differ from
+//! Fails when the checked-in vectors under `demo/`, `chains/` and `trustlists/` differ from
 //! what the generator produces. Fix with
 //! `cargo run -p huren-testvectors -- generate`.
 
