@@ -167,6 +167,22 @@ pub fn report_text(r: &Report) -> String {
     s
 }
 
+/// The `trustSnapshot` object: the snapshot id and each list it was built from.
+pub fn snapshot_json(s: &huren_trustlists::snapshot::Snapshot) -> Value {
+    json!({
+        "id": s.id(),
+        "lists": s.lists().iter().map(|l| json!({
+            "territory": l.territory,
+            "sequence": l.sequence,
+            "issued": fmt_time(l.issued),
+            "nextUpdate": l.next_update.map(fmt_time),
+            "sha256": l.sha256,
+            "signerSha256": l.signer_sha256,
+            "anchors": l.anchors,
+        })).collect::<Vec<_>>(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,20 +255,4 @@ mod tests {
             "{text}"
         );
     }
-}
-
-/// The `trustSnapshot` object: the snapshot id and each list it was built from.
-pub fn snapshot_json(s: &huren_trustlists::snapshot::Snapshot) -> Value {
-    json!({
-        "id": s.id(),
-        "lists": s.lists().iter().map(|l| json!({
-            "territory": l.territory,
-            "sequence": l.sequence,
-            "issued": fmt_time(l.issued),
-            "nextUpdate": l.next_update.map(fmt_time),
-            "sha256": l.sha256,
-            "signerSha256": l.signer_sha256,
-            "anchors": l.anchors,
-        })).collect::<Vec<_>>(),
-    })
 }

@@ -996,9 +996,10 @@ pub struct Approval {
 }
 
 impl Approval {
-    /// Whether the approval is in force at `t`: `valid_from <= t < valid_until`.
+    /// Whether the approval is in force at `t`: `valid_from <= t <= valid_until` (both
+    /// ends inclusive, as the validator applies it).
     pub fn in_force_at(&self, t: i64) -> bool {
-        self.valid_from <= t && t < self.valid_until
+        self.valid_from <= t && t <= self.valid_until
     }
 }
 

@@ -48,9 +48,12 @@ pub fn verify_via(
 ) -> Result<VerifiedTrustList, Error> {
     let limits = Limits::default();
     let claimed = crate::read::read_unverified(target, &limits)?;
-    let territory = claimed.scheme_territory.clone().ok_or_else(|| Error::Pointer {
-        message: "the list names no SchemeTerritory, so no pointer can pin its signers".into(),
-    })?;
+    let territory = claimed
+        .scheme_territory
+        .clone()
+        .ok_or_else(|| Error::Pointer {
+            message: "the list names no SchemeTerritory, so no pointer can pin its signers".into(),
+        })?;
     let pinned = pinned_for(pointing.list(), &territory)?;
     let verified = verify_with(target, &pinned, At::Time(time), &limits, &AwsLc)?;
     if verified.list().scheme_territory.as_deref() != Some(territory.as_str()) {
@@ -71,7 +74,10 @@ pub fn follow_pivots(
 ) -> Result<(Vec<VerifiedTrustList>, PinnedSigners), Error> {
     if pivots.len() > MAX_PIVOTS {
         return Err(Error::Pointer {
-            message: format!("{} pivot lists; at most {MAX_PIVOTS} are followed", pivots.len()),
+            message: format!(
+                "{} pivot lists; at most {MAX_PIVOTS} are followed",
+                pivots.len()
+            ),
         });
     }
     let limits = Limits::default();
@@ -80,7 +86,10 @@ pub fn follow_pivots(
     for (i, bytes) in pivots.iter().enumerate() {
         let v = verify_with(bytes, &signers, At::OwnIssueTime, &limits, &AwsLc).map_err(|e| {
             Error::Pointer {
-                message: format!("pivot #{} does not verify against the signers before it: {e}", i + 1),
+                message: format!(
+                    "pivot #{} does not verify against the signers before it: {e}",
+                    i + 1
+                ),
             }
         })?;
         if let Some(prev) = out.last()
@@ -95,9 +104,13 @@ pub fn follow_pivots(
                 ),
             });
         }
-        let territory = v.list().scheme_territory.clone().ok_or_else(|| Error::Pointer {
-            message: format!("pivot #{} names no SchemeTerritory", i + 1),
-        })?;
+        let territory = v
+            .list()
+            .scheme_territory
+            .clone()
+            .ok_or_else(|| Error::Pointer {
+                message: format!("pivot #{} names no SchemeTerritory", i + 1),
+            })?;
         signers = pinned_for(v.list(), &territory)?;
         out.push(v);
     }

@@ -162,8 +162,9 @@ pub fn verify_with(
         ));
     }
     let info = dsig::verify_signature(&doc, crypto)?;
-    let signer = Certificate::from_der(&info.signer)
-        .map_err(|e| Error::signature(None, format!("the signer certificate does not parse: {e}")))?;
+    let signer = Certificate::from_der(&info.signer).map_err(|e| {
+        Error::signature(None, format!("the signer certificate does not parse: {e}"))
+    })?;
     if !pinned.contains(&info.signer) {
         return Err(Error::SignerNotPinned {
             signer_sha256: signer.sha256_hex().to_string(),

@@ -48,9 +48,10 @@ fn signers() -> Vec<(&'static str, ListSigner, Vec<u8>)> {
     .map(|(name, alg)| {
         let kp = rcgen::KeyPair::generate_for(alg).unwrap();
         let mut params = rcgen::CertificateParams::new(vec![]).unwrap();
-        params
-            .distinguished_name
-            .push(rcgen::DnType::CommonName, format!("interop list signer {name}"));
+        params.distinguished_name.push(
+            rcgen::DnType::CommonName,
+            format!("interop list signer {name}"),
+        );
         params.not_before = rcgen::date_time_ymd(2025, 1, 1);
         params.not_after = rcgen::date_time_ymd(2035, 1, 1);
         let cert = params.self_signed(&kp).unwrap();
@@ -125,7 +126,12 @@ fn signed_lists_verify_with_xmlsec1_and_signxml() {
                 "xmlsec1 refused {name}/{doc_name}: {}",
                 String::from_utf8_lossy(&out.stderr)
             );
-            let out = Command::new("python3").arg(&script).arg(&file).arg(&cert_file).output().unwrap();
+            let out = Command::new("python3")
+                .arg(&script)
+                .arg(&file)
+                .arg(&cert_file)
+                .output()
+                .unwrap();
             assert!(
                 out.status.success(),
                 "signxml refused {name}/{doc_name}: {}{}",
@@ -138,14 +144,27 @@ fn signed_lists_verify_with_xmlsec1_and_signxml() {
             let bad = dir.join(format!("{doc_name}-{name}-altered.xml"));
             std::fs::write(&bad, &altered).unwrap();
             let out = Command::new("xmlsec1")
-                .args(["--verify", "--enabled-reference-uris", "empty,same-doc", "--trusted-pem"])
+                .args([
+                    "--verify",
+                    "--enabled-reference-uris",
+                    "empty,same-doc",
+                    "--trusted-pem",
+                ])
                 .arg(&cert_file)
-                .args(["--id-attr:Id", "http://uri.etsi.org/01903/v1.3.2#:SignedProperties"])
+                .args([
+                    "--id-attr:Id",
+                    "http://uri.etsi.org/01903/v1.3.2#:SignedProperties",
+                ])
                 .arg(&bad)
                 .output()
                 .unwrap();
             assert!(!out.status.success(), "xmlsec1 accepted an altered list");
-            let out = Command::new("python3").arg(&script).arg(&bad).arg(&cert_file).output().unwrap();
+            let out = Command::new("python3")
+                .arg(&script)
+                .arg(&bad)
+                .arg(&cert_file)
+                .output()
+                .unwrap();
             assert!(!out.status.success(), "signxml accepted an altered list");
         }
     }

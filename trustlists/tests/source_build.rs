@@ -302,7 +302,8 @@ fn a_rich_source_builds_writes_and_reads_back() {
         ]
     );
     assert_eq!(a.algorithms[1].family, AlgorithmFamily::EcP256);
-    assert!(a.in_force_at(t("2026-06-01T00:00:00Z")) && !a.in_force_at(a.valid_until));
+    assert!(a.in_force_at(t("2026-06-01T00:00:00Z")) && a.in_force_at(a.valid_until));
+    assert!(!a.in_force_at(a.valid_until + 1));
     assert!(g.extensions.miit.as_ref().unwrap().licence.is_none());
 
     // Pointers: the approved foreign scheme, and the self-pointer without approval.

@@ -23,7 +23,10 @@ fn check(text: &str) -> Result<dsig::SignatureInfo, Error> {
             ..Default::default()
         },
     )
-    .map_err(|e| Error::Signature { at: None, message: e.to_string() })?;
+    .map_err(|e| Error::Signature {
+        at: None,
+        message: e.to_string(),
+    })?;
     dsig::verify_signature(&doc, &dsig::AwsLc)
 }
 
@@ -77,7 +80,10 @@ fn altered_content_is_refused() {
 #[test]
 fn second_signature_and_misplaced_signature_are_refused() {
     let Some((text, pinned)) = se() else { return };
-    let start = text.find("<ds:Signature").or_else(|| text.find("Signature ")).unwrap();
+    let start = text
+        .find("<ds:Signature")
+        .or_else(|| text.find("Signature "))
+        .unwrap();
     let start = text[..start + 1].rfind('<').unwrap();
     let end_tag = text.rfind("Signature>").unwrap() + "Signature>".len();
     let sig = &text[start..end_tag];
@@ -89,10 +95,17 @@ fn second_signature_and_misplaced_signature_are_refused() {
     // The same copy without renaming: duplicate Ids.
     let dup = format!("{}{}{}", &text[..start], sig, &text[start..]);
     let e = refused(&dup, &pinned, "duplicate Ids");
-    assert!(signature_error(&e).contains("more than once") || signature_error(&e).contains("second"), "{e}");
+    assert!(
+        signature_error(&e).contains("more than once") || signature_error(&e).contains("second"),
+        "{e}"
+    );
     // The signature moved inside SchemeInformation (not a child of the document element).
     let without = format!("{}{}", &text[..start], &text[end_tag..]);
-    let moved = without.replacen("</SchemeInformation>", &format!("{sig}</SchemeInformation>"), 1);
+    let moved = without.replacen(
+        "</SchemeInformation>",
+        &format!("{sig}</SchemeInformation>"),
+        1,
+    );
     let e = refused(&moved, &pinned, "signature not a child of the root");
     assert!(signature_error(&e).contains("not a child"), "{e}");
 }
@@ -108,7 +121,11 @@ fn duplicate_ids_are_refused() {
         .unwrap();
     let id = sp.attribute("Id").unwrap().to_string();
     drop(doc);
-    let wrapped = text.replacen("<SchemeInformation>", &format!("<SchemeInformation Id=\"{id}\">"), 1);
+    let wrapped = text.replacen(
+        "<SchemeInformation>",
+        &format!("<SchemeInformation Id=\"{id}\">"),
+        1,
+    );
     let e = refused(&wrapped, &pinned, "duplicate Id");
     assert!(signature_error(&e).contains("more than once"), "{e}");
 }
@@ -121,7 +138,10 @@ fn references_to_anything_but_the_root_are_refused() {
     let redirected = with_id.replacen("URI=\"\"", "URI=\"#part\"", 1);
     assert_ne!(redirected, with_id);
     let e = refused(&redirected, &pinned, "reference to a part of the document");
-    assert!(signature_error(&e).contains("only the document element"), "{e}");
+    assert!(
+        signature_error(&e).contains("only the document element"),
+        "{e}"
+    );
     // An external reference.
     let external = text.replacen("URI=\"\"", "URI=\"http://example.com/list.xml\"", 1);
     let e = refused(&external, &pinned, "external reference");
@@ -172,9 +192,8 @@ fn dtds_and_entities_are_refused() {
     let empty_dtd = format!("<?xml version=\"1.0\"?><!DOCTYPE TrustServiceStatusList>{body}");
     let e = refused(&empty_dtd, &pinned, "empty DTD");
     assert!(matches!(e, Error::Xml { .. }), "{e}");
-    let external = format!(
-        "<?xml version=\"1.0\"?><!DOCTYPE x SYSTEM \"file:///etc/passwd\">{body}"
-    );
+    let external =
+        format!("<?xml version=\"1.0\"?><!DOCTYPE x SYSTEM \"file:///etc/passwd\">{body}");
     let e = refused(&external, &pinned, "external DTD");
     assert!(matches!(e, Error::Xml { .. }), "{e}");
 }
@@ -192,9 +211,15 @@ fn unpinned_and_expired_signers_are_refused() {
 fn own_list() -> (String, PinnedSigners) {
     let kp = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
     let mut params = rcgen::CertificateParams::new(vec![]).unwrap();
-    params.distinguished_name.push(rcgen::DnType::CommonName, "test list signer");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "test list signer");
     let cert = params.self_signed(&kp).unwrap();
-    let signer = ListSigner::new(SigningKey::from_der(&kp.serialize_der()).unwrap(), cert.der().to_vec()).unwrap();
+    let signer = ListSigner::new(
+        SigningKey::from_der(&kp.serialize_der()).unwrap(),
+        cert.der().to_vec(),
+    )
+    .unwrap();
     let unsigned = concat!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
         "<tsl:TrustServiceStatusList xmlns:tsl=\"http://uri.etsi.org/02231/v2#\" Id=\"tsl\">",
@@ -204,7 +229,10 @@ fn own_list() -> (String, PinnedSigners) {
     );
     let rng = aws_lc_rs::rand::SystemRandom::new();
     let signed = sign_list(unsigned, &signer, 1_790_000_000, &rng).unwrap();
-    (signed, PinnedSigners::new(vec![cert.der().to_vec()]).unwrap())
+    (
+        signed,
+        PinnedSigners::new(vec![cert.der().to_vec()]).unwrap(),
+    )
 }
 
 #[test]
@@ -215,7 +243,8 @@ fn own_signed_list_altered_copies_are_refused() {
     let e = check(&signed.replacen(">7<", ">8<", 1)).unwrap_err();
     assert!(signature_error(&e).contains("altered"), "{e}");
     // Signed properties altered (signing time).
-    let e = check(&signed.replacen("<xades:SigningTime>2026", "<xades:SigningTime>2025", 1)).unwrap_err();
+    let e = check(&signed.replacen("<xades:SigningTime>2026", "<xades:SigningTime>2025", 1))
+        .unwrap_err();
     assert!(signature_error(&e).contains("signed properties"), "{e}");
     // Signature value altered.
     let i = signed.find("<ds:SignatureValue>").unwrap() + "<ds:SignatureValue>".len();
@@ -239,11 +268,22 @@ fn own_signed_list_altered_copies_are_refused() {
     let props = signed[a..z]
         .replacen("Id=\"huren-signature-signedprops\"", "Id=\"elsewhere\" xmlns:xades=\"http://uri.etsi.org/01903/v1.3.2#\" xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"", 1);
     let moved = signed
-        .replacen("<tsl:TrustServiceProviderList/>", &format!("<tsl:TrustServiceProviderList/>{props}"), 1)
-        .replacen("URI=\"#huren-signature-signedprops\"", "URI=\"#elsewhere\"", 1);
+        .replacen(
+            "<tsl:TrustServiceProviderList/>",
+            &format!("<tsl:TrustServiceProviderList/>{props}"),
+            1,
+        )
+        .replacen(
+            "URI=\"#huren-signature-signedprops\"",
+            "URI=\"#elsewhere\"",
+            1,
+        );
     let e = check(&moved).unwrap_err();
     let msg = signature_error(&e);
-    assert!(msg.contains("not this signature's") || msg.contains("altered"), "{e}");
+    assert!(
+        msg.contains("not this signature's") || msg.contains("altered"),
+        "{e}"
+    );
     // A signature method outside the profile (HMAC) is refused before any crypto.
     let hmac = signed.replacen(
         "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
@@ -281,7 +321,10 @@ fn limits_hold() {
     )
     .unwrap_err();
     assert!(matches!(e, Error::Limit { .. }), "{e}");
-    let small = huren_trustlists::Limits { max_bytes: 10, ..limits };
+    let small = huren_trustlists::Limits {
+        max_bytes: 10,
+        ..limits
+    };
     let e = huren_trustlists::verify::verify_with(
         deep.as_bytes(),
         &PinnedSigners::default(),

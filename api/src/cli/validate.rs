@@ -8,8 +8,8 @@ use huren_trustlists::snapshot::{ListRole, Snapshot, build_snapshot};
 use huren_trustlists::verify::{PinnedSigners, VerifiedTrustList, verify};
 use huren_validator::{
     AnchorSet, Certificate, Code, Crl, KeyUsageBit, Oid, PolicyInputs, Profile, Report,
-    RevocationPolicy, ServerName, SignatureMemo, Status, ValidationOptions, Warning, fmt_time,
-    pem, validate,
+    RevocationPolicy, ServerName, SignatureMemo, Status, ValidationOptions, Warning, fmt_time, pem,
+    validate,
 };
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -44,7 +44,11 @@ pub struct ValidateArgs {
     intermediates: Vec<PathBuf>,
     /// A file of trust-anchor certificates (PEM with one or more, or DER), trusted without
     /// a regulatory scope.
-    #[arg(long = "anchor", value_name = "FILE", required_unless_present = "trust_list")]
+    #[arg(
+        long = "anchor",
+        value_name = "FILE",
+        required_unless_present = "trust_list"
+    )]
     anchors: Vec<PathBuf>,
     /// A signed trust list (ETSI TS 119 612, e.g. MIIT's) as the anchor source: each CA is
     /// trusted only inside its licence or approval, status history and restrictions.
@@ -55,7 +59,11 @@ pub struct ValidateArgs {
     signers: Vec<PathBuf>,
     /// A foreign scheme's list that the --trust-list points to: verified against the signers
     /// that its pointer pins, trusted only inside the approval that pointer carries.
-    #[arg(long = "foreign-list", value_name = "LIST.xml", requires = "trust_list")]
+    #[arg(
+        long = "foreign-list",
+        value_name = "LIST.xml",
+        requires = "trust_list"
+    )]
     foreign_lists: Vec<PathBuf>,
     /// A file of CRLs (PEM with one or more, or DER) used as revocation evidence.
     #[arg(long = "crl", value_name = "FILE")]

@@ -41,7 +41,11 @@ pub fn corpus(rel: &str, what: &str) -> Option<PathBuf> {
 /// Records that a test was skipped for want of a corpus: one marker file per test under
 /// `target/tmp/skipped/`, which the test command counts and names in its summary.
 pub fn record_skip(what: &str, msg: &str) {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("skipped");
+    // Integration tests have CARGO_TARGET_TMPDIR; other includers (benches) record nothing.
+    let Some(tmp) = option_env!("CARGO_TARGET_TMPDIR") else {
+        return;
+    };
+    let dir = std::path::Path::new(tmp).join("skipped");
     let name: String = what
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
