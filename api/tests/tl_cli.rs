@@ -868,37 +868,7 @@ fn render_writes_an_escaped_directory_and_refuses_an_unverified_list_when_asked(
 // ---------------------------------------------------------------------------------------
 // Genuine EU lists.
 
-/// The external test-data directory: `$HUREN_TESTDATA`, else `../shared/testdata` beside the
-/// workspace.
-fn testdata_dir() -> PathBuf {
-    match std::env::var_os("HUREN_TESTDATA") {
-        Some(p) => PathBuf::from(p),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"),
-    }
-}
-
-/// Whether missing corpora must fail the run (CI, or `HUREN_REQUIRE_CORPORA=1`).
-fn corpora_required() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
-        || std::env::var_os("HUREN_REQUIRE_CORPORA").is_some_and(|v| v == "1")
-}
-
-/// The EU corpus directory, or `None` after saying plainly that the test is skipped.
-fn eu_tl(what: &str) -> Option<PathBuf> {
-    let p = testdata_dir().join("eu-tl");
-    if p.join("MANIFEST.tsv").exists() {
-        return Some(p);
-    }
-    let msg = format!(
-        "SKIPPED {what}: {} not found. Put the corpora in ../shared/testdata beside the clone or set HUREN_TESTDATA (see README, 'Test corpora').",
-        p.display()
-    );
-    if corpora_required() {
-        panic!("{msg} (corpora are required in CI)");
-    }
-    eprintln!("{msg}");
-    None
-}
+use common::eu_tl;
 
 /// `--signer` followed by every file of a keystore, sorted.
 fn keystore_args(dir: &Path, name: &str) -> Vec<String> {

@@ -16,6 +16,7 @@ use crate::error::{Error, Location};
 use crate::xml::{self, location, ns};
 use base64ct::{Base64, Encoding};
 use huren_validator::Certificate;
+use huren_validator::oid::{CURVE_P256, CURVE_P384};
 use roxmltree::{Document, Node, NodeId};
 use sha2::Digest as _;
 
@@ -193,40 +194,51 @@ impl Crypto for AwsLc {
                     .and_then(|p| p.strip_prefix(&[0x06]))
                     .and_then(|p| p.get(1..))
                     .ok_or("the signer key names no curve")?;
-                let (field, verifier): (usize, &'static dyn s::VerificationAlgorithm) =
-                    match (curve, alg) {
-                        (c, SignatureAlgorithm::EcdsaSha256)
-                            if c == huren_validator::oid::CURVE_P256 =>
-                        {
-                            (32, &s::ECDSA_P256_SHA256_ASN1)
-                        }
-                        (c, SignatureAlgorithm::EcdsaSha384)
-                            if c == huren_validator::oid::CURVE_P256 =>
-                        {
-                            (32, &s::ECDSA_P256_SHA384_ASN1)
-                        }
-                        (c, SignatureAlgorithm::EcdsaSha512)
-                            if c == huren_validator::oid::CURVE_P256 =>
-                        {
-                            (32, &s::ECDSA_P256_SHA512_ASN1)
-                        }
-                        (c, SignatureAlgorithm::EcdsaSha256)
-                            if c == huren_validator::oid::CURVE_P384 =>
-                        {
-                            (48, &s::ECDSA_P384_SHA256_ASN1)
-                        }
-                        (c, SignatureAlgorithm::EcdsaSha384)
-                            if c == huren_validator::oid::CURVE_P384 =>
-                        {
-                            (48, &s::ECDSA_P384_SHA384_ASN1)
-                        }
-                        (c, SignatureAlgorithm::EcdsaSha512)
-                            if c == huren_validator::oid::CURVE_P384 =>
-                        {
-                            (48, &s::ECDSA_P384_SHA512_ASN1)
-                        }
-                        _ => return Err("the signer key's curve is not P-256 or P-384".into()),
-                    };
+                // (curve, digest) → (field size in bytes, aws-lc-rs verifier).
+                type Verifier = &'static dyn s::VerificationAlgorithm;
+                const TABLE: [(&[u8], SignatureAlgorithm, usize, Verifier); 6] = [
+                    (
+                        CURVE_P256,
+                        SignatureAlgorithm::EcdsaSha256,
+                        32,
+                        &s::ECDSA_P256_SHA256_ASN1,
+                    ),
+                    (
+                        CURVE_P256,
+                        SignatureAlgorithm::EcdsaSha384,
+                        32,
+                        &s::ECDSA_P256_SHA384_ASN1,
+                    ),
+                    (
+                        CURVE_P256,
+                        SignatureAlgorithm::EcdsaSha512,
+                        32,
+                        &s::ECDSA_P256_SHA512_ASN1,
+                    ),
+                    (
+                        CURVE_P384,
+                        SignatureAlgorithm::EcdsaSha256,
+                        48,
+                        &s::ECDSA_P384_SHA256_ASN1,
+                    ),
+                    (
+                        CURVE_P384,
+                        SignatureAlgorithm::EcdsaSha384,
+                        48,
+                        &s::ECDSA_P384_SHA384_ASN1,
+                    ),
+                    (
+                        CURVE_P384,
+                        SignatureAlgorithm::EcdsaSha512,
+                        48,
+                        &s::ECDSA_P384_SHA512_ASN1,
+                    ),
+                ];
+                let (_, _, field, verifier) = TABLE
+                    .iter()
+                    .find(|(c, a, _, _)| *c == curve && *a == alg)
+                    .copied()
+                    .ok_or("the signer key's curve is not P-256 or P-384")?;
                 // XMLDSig ECDSA values are r‖s, each the field size (RFC 4050 / RFC 6931).
                 if signature.len() != 2 * field {
                     return Err(format!(

@@ -5,6 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "../../../validator/tests/common/corpora.rs"]
+mod corpora;
+#[allow(unused_imports)] // each test binary uses a part
+pub use corpora::*;
+
 /// Runs `openssl ARGS` in `dir`; fails the test with OpenSSL's message if it fails.
 pub fn openssl(dir: &Path, args: &[&str]) {
     let out = Command::new("openssl")
