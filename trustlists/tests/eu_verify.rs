@@ -131,3 +131,49 @@ fn pivot_chain_from_the_2019_journal_reaches_lotl_390() {
     // The LOTL's self-pointer is what the pivots follow.
     assert!(pinned_for(lotl.list(), "EU").is_ok());
 }
+
+#[test]
+fn the_anchor_index_of_lotl_390_and_its_members() {
+    use huren_trustlists::snapshot::{ListRole, build_snapshot};
+    let Some(dir) = eu_tl("EU anchor index") else {
+        return;
+    };
+    let oj2026 = PinnedSigners::new(keystore(&dir, "oj-2026")).unwrap();
+    let lotl_time = parse_rfc3339("2026-08-03T13:16:38Z").unwrap();
+    let lotl = verify(&read(&dir, "current/eu-lotl-390.xml"), &oj2026, lotl_time).unwrap();
+    let m = manifest(&dir);
+    let members: Vec<_> = m
+        .iter()
+        .filter(|e| e.file.starts_with("current/") && e.pinned_by == "LOTL390")
+        .map(|e| {
+            let t = parse_rfc3339(&e.issued).unwrap();
+            verify_via(&read(&dir, &e.file), &lotl, t).unwrap()
+        })
+        .collect();
+    let inputs: Vec<_> = members.iter().map(|v| (v, ListRole::Scheme)).collect();
+    let snap = build_snapshot(&inputs);
+    assert_eq!(snap.lists().len(), 6);
+    for l in snap.lists() {
+        assert!(l.anchors > 0, "{}: no CA anchors", l.territory);
+    }
+    let total: usize = snap.lists().iter().map(|l| l.anchors).sum();
+    assert_eq!(total, snap.anchors().len());
+    assert!(snap.id().starts_with("sha256:"));
+    // The same inputs give the same id; another set another.
+    assert_eq!(build_snapshot(&inputs).id(), snap.id());
+    assert_ne!(build_snapshot(&inputs[..5]).id(), snap.id());
+    // Every anchor carries its provenance and a status history.
+    for a in snap.anchors().iter() {
+        let s = a.scope().expect("scoped");
+        assert!(!s.history.is_empty());
+        assert!(s.provenance.list.contains('#'));
+    }
+    eprintln!(
+        "EU anchor index: {} anchors from {:?}",
+        total,
+        snap.lists()
+            .iter()
+            .map(|l| (l.territory.as_str(), l.anchors, l.skipped))
+            .collect::<Vec<_>>()
+    );
+}
