@@ -924,6 +924,34 @@ fn eu_lotl_390_verifies_against_the_2026_official_journal_set() {
 }
 
 #[test]
+fn the_list_may_follow_the_signers() {
+    let Some(dir) = eu_tl("tl verify with LIST after --signer") else {
+        return;
+    };
+    let oj = keystore_args(&dir, "oj-2026");
+    // `--signer A B … LIST.xml`: the last value is the list.
+    let mut a: Vec<&str> = vec!["tl", "verify", "--time", LOTL_TIME];
+    a.extend(oj.iter().map(String::as_str));
+    a.push("current/eu-lotl-390.xml");
+    expect(&huren(&dir, &a), 0);
+    // Repeated --signer flags, list last.
+    let mut a: Vec<String> = vec!["tl".into(), "verify".into()];
+    for f in &oj[1..] {
+        a.extend(["--signer".into(), f.clone()]);
+    }
+    a.push("current/eu-lotl-390.xml".into());
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let out = huren(&dir, &a);
+    // At the default time (now) the list may have expired; either way it was found and read.
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    assert!(stdout(&out).contains("390"), "{}", stdout(&out));
+    // Signers only, no list: bad usage.
+    let mut a: Vec<&str> = vec!["tl", "verify"];
+    a.extend(oj[..2].iter().map(String::as_str));
+    expect(&huren(&dir, &a), 64);
+}
+
+#[test]
 fn eu_member_lists_via_the_lotl() {
     let Some(dir) = eu_tl("tl verify --via on EU member lists") else {
         return;

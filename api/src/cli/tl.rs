@@ -94,6 +94,23 @@ enum Fail {
     Invalid(String),
 }
 
+/// The LIST positional and the `--signer` files. `--signer` takes several files after one
+/// flag (`--signer keystore/*.der`), so a LIST written after it is parsed as one more signer:
+/// when LIST is absent, the last `--signer` value is LIST.
+fn list_and_signers<'a>(
+    list: &'a Option<PathBuf>,
+    signers: &'a [PathBuf],
+) -> Result<(&'a PathBuf, &'a [PathBuf]), Fail> {
+    match (list, signers.split_last()) {
+        (Some(l), _) => Ok((l, signers)),
+        (None, Some((l, rest))) if !rest.is_empty() => Ok((l, rest)),
+        _ => Err(Fail::Usage(
+            "the list to work on is missing (usage: huren tl verify LIST.xml --signer CERT...)"
+                .into(),
+        )),
+    }
+}
+
 /// Output format.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Format {

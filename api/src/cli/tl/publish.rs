@@ -21,8 +21,8 @@ enum LangArg {
 /// Arguments of `huren tl render`.
 #[derive(Args, Debug)]
 pub struct RenderArgs {
-    /// The list.
-    list: PathBuf,
+    /// The list. (Written after `--signer A B`, the last `--signer` value serves as LIST.)
+    list: Option<PathBuf>,
     /// The directory to write (created if missing; existing files of the same names are
     /// replaced).
     #[arg(short = 'o', long = "output", value_name = "DIR")]
@@ -47,19 +47,20 @@ pub(super) fn run(a: &RenderArgs) -> Result<i32, Fail> {
         LangArg::En => Lang::En,
         LangArg::Both => Lang::Both,
     };
-    let (list, note) = if a.signers.is_empty() {
-        (load_unverified(&a.list)?.0, SignatureNote::NotChecked)
+    let (list_path, signers) = super::list_and_signers(&a.list, &a.signers)?;
+    let (list, note) = if signers.is_empty() {
+        (load_unverified(&list_path)?.0, SignatureNote::NotChecked)
     } else {
-        let bytes = read(&a.list, "list")?;
+        let bytes = read(&list_path, "list")?;
         let mut certs = Vec::new();
-        for p in &a.signers {
+        for p in signers {
             certs.extend(load_certs(p, "signer")?);
         }
         let pinned = PinnedSigners::new(certs).map_err(|e| Fail::Usage(e.to_string()))?;
         let v = verify(&bytes, &pinned, now).map_err(|e| {
             Fail::Invalid(format!(
                 "refusing to render {}: it does not verify: {e}",
-                a.list.display()
+                list_path.display()
             ))
         })?;
         let note = SignatureNote::Verified {
@@ -82,7 +83,7 @@ pub(super) fn run(a: &RenderArgs) -> Result<i32, Fail> {
     }
     println!(
         "rendered {} into {}: index.html and {} CA page{}{}",
-        a.list.display(),
+        list_path.display(),
         a.output.display(),
         pages,
         if pages == 1 { "" } else { "s" },

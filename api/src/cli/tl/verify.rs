@@ -35,8 +35,9 @@ use std::path::PathBuf;
 /// Arguments of `huren tl verify`.
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
-    /// The list to verify.
-    list: PathBuf,
+    /// The list to verify. (Written after `--signer A B`, it would be taken for a signer by
+    /// the option parser; the last `--signer` value then serves as LIST.)
+    list: Option<PathBuf>,
     /// Files of pinned signer certificates (each PEM with one or more, or DER): one or more
     /// after one --signer, and --signer may be repeated.
     #[arg(long = "signer", value_name = "CERT", num_args = 1.., required = true)]
@@ -74,10 +75,11 @@ pub(super) fn run(a: &VerifyArgs) -> Result<i32, Fail> {
             a.pivots.len()
         )));
     }
+    let (list, signers) = super::list_and_signers(&a.list, &a.signers)?;
     // Read everything first: unreadable input is a usage error whatever the verdict.
-    let bytes = read(&a.list, "list")?;
+    let bytes = read(&list, "list")?;
     let mut start = Vec::new();
-    for p in &a.signers {
+    for p in signers {
         start.extend(load_certs(p, "signer")?);
     }
     let pivots = a
