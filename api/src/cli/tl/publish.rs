@@ -49,9 +49,9 @@ pub(super) fn run(a: &RenderArgs) -> Result<i32, Fail> {
     };
     let (list_path, signers) = super::list_and_signers(&a.list, &a.signers)?;
     let (list, note) = if signers.is_empty() {
-        (load_unverified(&list_path)?.0, SignatureNote::NotChecked)
+        (load_unverified(list_path)?.0, SignatureNote::NotChecked)
     } else {
-        let bytes = read(&list_path, "list")?;
+        let bytes = read(list_path, "list")?;
         let mut certs = Vec::new();
         for p in signers {
             certs.extend(load_certs(p, "signer")?);
