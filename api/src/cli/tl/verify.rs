@@ -77,7 +77,7 @@ pub(super) fn run(a: &VerifyArgs) -> Result<i32, Fail> {
     }
     let (list, signers) = super::list_and_signers(&a.list, &a.signers)?;
     // Read everything first: unreadable input is a usage error whatever the verdict.
-    let bytes = read(&list, "list")?;
+    let bytes = read(list, "list")?;
     let mut start = Vec::new();
     for p in signers {
         start.extend(load_certs(p, "signer")?);
