@@ -340,6 +340,36 @@ pub fn check(
             ));
         }
     }
+    // Art. 21 (1): the certificate names the CA that issued it.
+    if scoped_anchor && cert.issuer().is_empty() {
+        out.push(Violation {
+            regulatory: true,
+            ..v(
+                "ISSUER_NAME",
+                "Art. 21 (1); RFC 5280 §4.1.2.4",
+                Code::ProfileViolation,
+                format!("{subj}: the issuer name is empty; a certificate under a trust-list anchor must name its issuing CA"),
+                false,
+            )
+        });
+    }
+    // Art. 21 (2): an end-entity certificate names its holder (subject or subjectAltName).
+    if scoped_anchor
+        && role == Role::Leaf
+        && cert.subject().is_empty()
+        && ext.subject_alt_name.as_ref().is_none_or(|s| s.is_empty())
+    {
+        out.push(Violation {
+            regulatory: true,
+            ..v(
+                "EE_HOLDER_NAME",
+                "Art. 21 (2)",
+                Code::ProfileViolation,
+                "the end-entity certificate names no holder: its subject is empty and it has no subjectAltName".to_string(),
+                false,
+            )
+        });
+    }
     if role == Role::Leaf {
         // The certificate policy OID that Art. 21 (7) requires: a specific one (anyPolicy
         // names no certificate type).

@@ -146,6 +146,8 @@ struct LeafSpec {
     key_usages: Vec<KeyUsagePurpose>,
     ekus: Vec<ExtendedKeyUsagePurpose>,
     issued: (i32, u8, u8),
+    /// No subject and no subjectAltName: the holder is not named.
+    anonymous: bool,
 }
 
 impl Default for LeafSpec {
@@ -159,6 +161,7 @@ impl Default for LeafSpec {
             ],
             ekus: vec![ExtendedKeyUsagePurpose::ClientAuth],
             issued: (2026, 1, 10),
+            anonymous: false,
         }
     }
 }
@@ -171,6 +174,10 @@ fn leaf(spec: &LeafSpec, issuer: &Ca) -> Vec<u8> {
     p.subject_alt_names = vec![SanType::Rfc822Name(
         "zhangsan@example.cn".try_into().expect("IA5"),
     )];
+    if spec.anonymous {
+        p.distinguished_name = DistinguishedName::new();
+        p.subject_alt_names = Vec::new();
+    }
     p.key_usages = spec.key_usages.clone();
     p.extended_key_usages = spec.ekus.clone();
     let (y, m, d) = spec.issued;
@@ -859,4 +866,26 @@ fn end_entity_without_policy_under_scoped_anchor_violates_art_21() {
         },
     );
     assert_invalid(&run(&p, Some(domestic())), Code::ProfileViolation);
+}
+
+#[test]
+fn end_entity_without_a_holder_name_under_scoped_anchor_violates_art_21() {
+    let p = pki_with(
+        Alg::P256,
+        LeafSpec {
+            anonymous: true,
+            ..LeafSpec::default()
+        },
+    );
+    let r = run(&p, Some(domestic()));
+    assert_invalid(&r, Code::ProfileViolation);
+    assert!(
+        r.checks
+            .iter()
+            .any(|c| c.rule == "Art. 21 (2)" && c.result == CheckResult::Failed),
+        "{:#?}",
+        r.checks
+    );
+    // The same chain under an unscoped anchor is not held to the Measures.
+    assert_ne!(run(&p, None).code, Code::ProfileViolation);
 }
