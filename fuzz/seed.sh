@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
 # Builds the seed corpora fuzz/corpus/<target>/ from the checked-in test vectors
-# (testvectors/**/*.pem). The corpus directories are generated, not committed (.gitignore).
+# (testvectors/**/*.pem) and, for the trust-list targets (tl_read, tl_verify, c14n), from
+# the genuine EU lists in $HUREN_TESTDATA/eu-tl/ (default ../shared/testdata beside the
+# workspace; read there, never copied into the project) and the project's own generated lists
+# (testvectors/trustlists/*.xml), each when present. The corpus directories are generated,
+# not committed (.gitignore).
 #
-#   bash fuzz/seed.sh            # (re)creates fuzz/corpus/{cert_parse,crl_parse,pem_decode,chain_validate}
+#   bash fuzz/seed.sh            # (re)creates fuzz/corpus/{cert_parse,crl_parse,pem_decode,chain_validate,tl_read,tl_verify,c14n}
+#
+# Besides each list as it is, a trimmed copy is seeded: the first TrustServiceProvider with
+# its first two TSPServices, and the first two OtherTSLPointers only. Its signature no longer
+# verifies, which the tl_verify target does not need (its crypto accepts everything), and a
+# 40-110 KB input mutates and runs far faster than a 2.6 MB one (smoke.sh cuts inputs at
+# 128 KiB for these targets).
 #
 # PEM bodies are base64-decoded as they are (no openssl round trip, so deliberately odd
 # encodings in the vectors reach the fuzzer byte for byte). Files are named by their SHA-1,
@@ -16,13 +26,14 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 [ -d "$vectors" ] || { echo "seed.sh: $vectors not found" >&2; exit 1; }
-mkdir -p "$corpus"/{cert_parse,crl_parse,pem_decode,chain_validate}
+mkdir -p "$corpus"/{cert_parse,crl_parse,pem_decode,chain_validate,tl_read,tl_verify,c14n}
 
 # store <target> <file>: copies <file> into corpus/<target>/ under its SHA-1.
 store() {
     local sum
     sum="$(sha1sum "$2" | cut -d' ' -f1)"
-    cp "$2" "$corpus/$1/$sum"
+    # Writable copies, whatever the source's mode (the shared test data is read-only).
+    install -m 644 "$2" "$corpus/$1/$sum"
 }
 
 # split_pem <pem file> <label> <out prefix>: writes the DER of each block to <prefix>.N.der
@@ -75,6 +86,33 @@ while IFS= read -r -d '' dir; do
     done
 done < <(find "$vectors" -name leaf.pem -printf '%h\0' | sort -z)
 
-for t in cert_parse crl_parse pem_decode chain_validate; do
+# Trust lists: genuine EU lists and our own generated ones, each whole and trimmed.
+testdata="${HUREN_TESTDATA:-$here/../../shared/testdata}"
+lists=()
+if [ -d "$testdata/eu-tl" ]; then
+    while IFS= read -r -d '' f; do lists+=("$f"); done \
+        < <(find "$testdata/eu-tl" -name '*.xml' -type f -print0 | sort -z)
+else
+    echo "seed.sh: $testdata/eu-tl not found; trust-list targets seeded from the project's own lists only"
+fi
+if [ -d "$vectors/trustlists" ]; then
+    while IFS= read -r -d '' f; do lists+=("$f"); done \
+        < <(find "$vectors/trustlists" -name '*.xml' -type f -print0 | sort -z)
+fi
+n=0
+for f in "${lists[@]}"; do
+    n=$((n + 1))
+    for t in tl_read tl_verify c14n; do store "$t" "$f"; done
+    # Keep the first TrustServiceProvider, its first two TSPServices and the first two
+    # OtherTSLPointers (whatever the prefixes); everything else byte for byte.
+    perl -0777 -pe '
+        s{(<((?:[\w.-]+:)?)TrustServiceProvider\b.*?</\2TrustServiceProvider>)(?:\s*<\2TrustServiceProvider\b.*?</\2TrustServiceProvider>)+}{$1}s;
+        s{((?:<((?:[\w.-]+:)?)TSPService\b.*?</\2TSPService>\s*){2})(?:<(?:[\w.-]+:)?TSPService\b.*?</(?:[\w.-]+:)?TSPService>\s*)+}{$1}s;
+        s{((?:<((?:[\w.-]+:)?)OtherTSLPointer\b.*?</\2OtherTSLPointer>\s*){2})(?:<(?:[\w.-]+:)?OtherTSLPointer\b.*?</(?:[\w.-]+:)?OtherTSLPointer>\s*)+}{$1}s;
+    ' "$f" > "$tmp/trimmed.$n.xml"
+    cmp -s "$f" "$tmp/trimmed.$n.xml" || for t in tl_read tl_verify c14n; do store "$t" "$tmp/trimmed.$n.xml"; done
+done
+
+for t in cert_parse crl_parse pem_decode chain_validate tl_read tl_verify c14n; do
     printf '%-15s %5d files in %s\n' "$t" "$(find "$corpus/$t" -type f | wc -l)" "fuzz/corpus/$t"
 done

@@ -3,13 +3,15 @@
 #![forbid(unsafe_code)]
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
-use huren_benches::{HOST, KeyAlg, NOW, Pki, limbo_cases, parse, server_options, sm2_demo};
+use huren_benches::{
+    HOST, KeyAlg, NOW, Pki, criterion_dir, estimate, limbo_cases, parse, server_options, sm2_demo,
+};
 use huren_validator::{
     AnchorSet, Certificate, Report, SignatureMemo, Status, ValidationOptions, validate,
 };
 use rustls_pki_types::{CertificateDer, ServerName, TrustAnchor, UnixTime};
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 use webpki::{ALL_VERIFICATION_ALGS, EndEntityCert, KeyUsage};
 
@@ -437,40 +439,6 @@ fn webpki_reference(
 
 // ---------------------------------------------------------------------------------------
 // Summary: ratios and targets, from the estimates criterion wrote in this run.
-
-/// Where criterion writes (and the summary reads) results: `$CRITERION_HOME`, else
-/// `$CARGO_TARGET_DIR/criterion`, else the workspace's `target/criterion`.
-fn criterion_dir() -> PathBuf {
-    if let Some(p) = std::env::var_os("CRITERION_HOME") {
-        return PathBuf::from(p);
-    }
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(t) => PathBuf::from(t).join("criterion"),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion"),
-    }
-}
-
-/// Nanoseconds per iteration of a benchmark measured in this run (slope estimate, else
-/// mean), or `None` when it was filtered out or not run.
-fn estimate(dir: &Path, id: &str, since: SystemTime) -> Option<f64> {
-    let safe: Vec<String> = id
-        .split('/')
-        .map(|part| {
-            part.chars()
-                .map(|ch| if "?\"\\*<>:|^".contains(ch) { '_' } else { ch })
-                .collect()
-        })
-        .collect();
-    let file = dir.join(safe.join("/")).join("new/estimates.json");
-    let modified = std::fs::metadata(&file).ok()?.modified().ok()?;
-    if modified < since {
-        return None;
-    }
-    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).ok()?).ok()?;
-    v["slope"]["point_estimate"]
-        .as_f64()
-        .or_else(|| v["mean"]["point_estimate"].as_f64())
-}
 
 fn fmt_ns(ns: f64) -> String {
     match ns {

@@ -244,3 +244,47 @@ pub fn limbo_cases(prefix: &str) -> Result<Vec<LimboCase>, String> {
         })
         .collect()
 }
+
+/// The external test-data directory: `$HUREN_TESTDATA`, else `../shared/testdata` beside the
+/// workspace.
+pub fn testdata_dir() -> std::path::PathBuf {
+    match std::env::var_os("HUREN_TESTDATA") {
+        Some(p) => std::path::PathBuf::from(p),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"),
+    }
+}
+
+/// Where criterion writes (and a summary reads) results: `$CRITERION_HOME`, else
+/// `$CARGO_TARGET_DIR/criterion`, else the workspace's `target/criterion`.
+pub fn criterion_dir() -> std::path::PathBuf {
+    if let Some(p) = std::env::var_os("CRITERION_HOME") {
+        return std::path::PathBuf::from(p);
+    }
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(t) => std::path::PathBuf::from(t).join("criterion"),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion"),
+    }
+}
+
+/// Nanoseconds per iteration of benchmark `id` (`group/function[/parameter]`) as criterion
+/// estimated it in a run that started at `since` (slope estimate, else mean), or `None`
+/// when it was filtered out or not run.
+pub fn estimate(dir: &Path, id: &str, since: std::time::SystemTime) -> Option<f64> {
+    let safe: Vec<String> = id
+        .split('/')
+        .map(|part| {
+            part.chars()
+                .map(|ch| if "?\"\\*<>:|^".contains(ch) { '_' } else { ch })
+                .collect()
+        })
+        .collect();
+    let file = dir.join(safe.join("/")).join("new/estimates.json");
+    let modified = std::fs::metadata(&file).ok()?.modified().ok()?;
+    if modified < since {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).ok()?).ok()?;
+    v["slope"]["point_estimate"]
+        .as_f64()
+        .or_else(|| v["mean"]["point_estimate"].as_f64())
+}

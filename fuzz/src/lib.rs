@@ -2,13 +2,20 @@
 //! `fuzz_targets/` stay one line each and the same code can be driven by anything else that
 //! has bytes (a regression test, a debugger, a stable-toolchain runner).
 //!
-//! Every function must return normally for every input: a panic is a bug in the validator.
+//! Every function must return normally for every input: a panic is a bug in the validator or
+//! in the trust-list crate.
 #![forbid(unsafe_code)]
 
+use huren_trustlists::c14n::{self, Method, NodeSet};
+use huren_trustlists::dsig::{self, Crypto, DigestAlgorithm, SignatureAlgorithm};
+use huren_trustlists::snapshot::{ListRole, build_snapshot};
+use huren_trustlists::verify::{At, PinnedSigners, VerifiedTrustList, verify_with};
+use huren_trustlists::{Limits, TrustList, read_unverified};
 use huren_validator::{
     AnchorSet, Budget, Certificate, Crl, Oid, ServerName, SignatureMemo, ValidationOptions,
     fmt_time, pem, validate,
 };
+use roxmltree::{Document, Node};
 use std::hint::black_box;
 
 /// 2026-06-01T00:00:00Z, the validation time of the checked-in test vectors.
@@ -148,6 +155,199 @@ fn leaf_dns_name(leaf: &Certificate) -> Option<String> {
         })
 }
 
+/// Reads `data` as an unverified trust list with the default limits and, when it reads,
+/// touches the model.
+pub fn tl_read(data: &[u8]) {
+    match read_unverified(data, &Limits::default()) {
+        Ok(list) => touch_list(&list),
+        Err(e) => {
+            black_box(e.to_string());
+        }
+    }
+}
+
+/// Crypto that accepts every digest and every signature, so that the fuzzer reaches past
+/// the signature into the profile checks, the model reader and the anchor index. Never
+/// outside the fuzzer.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AcceptAll;
+
+impl Crypto for AcceptAll {
+    fn digest_matches(&self, _: DigestAlgorithm, _: &[u8], _: &[u8]) -> bool {
+        true
+    }
+
+    fn verify(
+        &self,
+        _: SignatureAlgorithm,
+        _: &Certificate,
+        _: &[u8],
+        _: &[u8],
+    ) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// Parses `data` as [`huren_trustlists::verify::verify_with`] does (BOM stripped, UTF-8, no DTD).
+fn parse_doc(data: &[u8]) -> Option<Document<'_>> {
+    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+    let text = std::str::from_utf8(data).ok()?;
+    Document::parse(text).ok()
+}
+
+/// Verifies `data` with [`AcceptAll`] crypto: the signature profile is checked on a tree
+/// parsed here, the certificate its `KeyInfo` carries is pinned, and the list is verified
+/// at its own issue time with [`verify_with`] (profile, pinning, reader, signer validity,
+/// issue time). A list that verifies is then turned into anchors in each role.
+pub fn tl_verify(data: &[u8]) {
+    let signer = parse_doc(data).and_then(|doc| match dsig::verify_signature(&doc, &AcceptAll) {
+        Ok(info) => {
+            black_box((info.signing_time, info.algorithm, &info.canonicalization));
+            Some(info.signer)
+        }
+        Err(e) => {
+            black_box(e.to_string());
+            None
+        }
+    });
+    // A signer that is not a certificate cannot be pinned: verify against nothing then,
+    // which must fail cleanly too.
+    let pinned = signer
+        .and_then(|s| PinnedSigners::new(vec![s]).ok())
+        .unwrap_or_default();
+    let limits = Limits::default();
+    match verify_with(data, &pinned, At::OwnIssueTime, &limits, &AcceptAll) {
+        Ok(v) => touch_verified(&v),
+        Err(e) => {
+            black_box(e.to_string());
+        }
+    }
+}
+
+fn touch_verified(v: &VerifiedTrustList) {
+    black_box((v.sha256_hex(), v.signer(), v.signing_time(), v.algorithm()));
+    black_box(v.freshness(VALIDATION_TIME));
+    touch_list(v.list());
+    for role in [ListRole::Scheme, ListRole::Miit] {
+        let s = build_snapshot(&[(v, role)]);
+        black_box((s.id(), s.anchors().len(), s.lists(), s.next_update()));
+    }
+}
+
+fn touch_list(list: &TrustList) {
+    black_box(format!("{list:?}").len());
+    for (p, s) in list.services() {
+        black_box((p.name.get("en"), s.service_type.is_ca()));
+        black_box(s.status.is_granted_like());
+        black_box(s.extensions.qualifiers().count());
+    }
+    if let Some(t) = &list.scheme_territory {
+        black_box(list.pointers_for(t).count());
+    }
+}
+
+/// Parses `data` with roxmltree and canonicalises it with each method: the document
+/// element and the last element, with and without the whole document, and with the first
+/// `ds:Signature` left out. Where the output of a whole subtree parses again, canonicalising
+/// it again must give the same octets (C14N is idempotent).
+pub fn c14n(data: &[u8]) {
+    let Some(doc) = parse_doc(data) else {
+        return;
+    };
+    let root = doc.root_element();
+    let last = doc.descendants().rfind(Node::is_element).unwrap_or(root);
+    let signature = doc
+        .descendants()
+        .find(|n| n.has_tag_name(("http://www.w3.org/2000/09/xmldsig#", "Signature")))
+        .map(|n| n.id());
+    // Prefixes declared on the document element, for the InclusiveNamespaces PrefixList.
+    let mut prefixes: Vec<String> = root
+        .namespaces()
+        .take(3)
+        .map(|n| n.name().unwrap_or("#default").to_string())
+        .collect();
+    prefixes.sort();
+    // A genuine list is up to 2.6 MB: on inputs that large, one exclusive and one inclusive
+    // method keep a run well inside libFuzzer's per-input timeout (under ASan).
+    let large = data.len() > LARGE_XML;
+    for (i, method) in methods(prefixes).into_iter().enumerate() {
+        if large && i != 0 && i != 3 {
+            continue;
+        }
+        for (apex, whole_document) in [(root, true), (root, false), (last, false)] {
+            let mut out = Vec::new();
+            let set = NodeSet {
+                apex,
+                exclude: None,
+                whole_document,
+            };
+            if c14n::canonicalize(set, &method, &mut out).is_ok() {
+                idempotent(&out, &method, whole_document);
+            }
+            black_box(out.len());
+        }
+        if signature.is_some() {
+            let mut out = Vec::new();
+            let set = NodeSet {
+                apex: root,
+                exclude: signature,
+                whole_document: true,
+            };
+            black_box(
+                c14n::canonicalize(set, &method, &mut out)
+                    .map(|()| out.len())
+                    .ok(),
+            );
+        }
+    }
+}
+
+/// Inputs larger than this get two canonicalisation methods instead of five.
+const LARGE_XML: usize = 256 << 10;
+
+fn methods(inclusive_prefixes: Vec<String>) -> [Method; 5] {
+    [
+        Method::Exclusive {
+            comments: false,
+            inclusive_prefixes: Vec::new(),
+        },
+        Method::Exclusive {
+            comments: true,
+            inclusive_prefixes: Vec::new(),
+        },
+        Method::Exclusive {
+            comments: false,
+            inclusive_prefixes,
+        },
+        Method::Inclusive { comments: false },
+        Method::Inclusive { comments: true },
+    ]
+}
+
+/// Canonical output that parses again canonicalises to itself.
+fn idempotent(first: &[u8], method: &Method, whole_document: bool) {
+    let Ok(text) = std::str::from_utf8(first) else {
+        panic!("C14N output is not UTF-8");
+    };
+    let Ok(doc) = Document::parse(text) else {
+        return;
+    };
+    let mut again = Vec::with_capacity(first.len());
+    let set = NodeSet {
+        apex: doc.root_element(),
+        exclude: None,
+        whole_document,
+    };
+    if c14n::canonicalize(set, method, &mut again).is_ok() {
+        assert!(
+            again == first,
+            "C14N is not idempotent ({method:?}, whole document {whole_document}):\n first: {}\n again: {}",
+            String::from_utf8_lossy(first),
+            String::from_utf8_lossy(&again)
+        );
+    }
+}
+
 fn touch_certificate(cert: &Certificate) {
     black_box((
         cert.der(),
@@ -201,6 +401,9 @@ mod tests {
     fn garbage_does_not_panic() {
         for data in [
             &b""[..],
+            b"<a/>",
+            b"<TrustServiceStatusList xmlns='http://uri.etsi.org/02231/v2#'/>",
+            b"<?pi x?><!--c--><a xmlns:p='u' p:b='&#9;'>t<p:c xml:lang='en'/>\r</a>",
             b"\x30",
             b"\x30\x80",
             b"-----BEGIN CERTIFICATE-----\n",
@@ -209,6 +412,9 @@ mod tests {
             crl_parse(data);
             pem_decode(data);
             chain_validate(data);
+            tl_read(data);
+            tl_verify(data);
+            c14n(data);
         }
     }
 }
