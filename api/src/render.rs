@@ -186,22 +186,12 @@ pub fn snapshot_json(s: &huren_trustlists::snapshot::Snapshot) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use huren_validator::{AnchorKind, Code, Provenance, Status, WorkStats};
+    use huren_validator::{AnchorKind, Code, Provenance};
 
     fn report(anchor: Option<AnchorOutcome>) -> Report {
         Report {
-            status: Status::Invalid,
-            code: Code::AnchorNotTrustedAtTime,
-            message: "withdrawn".into(),
-            validation_time: 1_780_272_000,
-            path: Vec::new(),
-            checks: Vec::new(),
-            warnings: Vec::new(),
-            policies: None,
-            revocation: Vec::new(),
-            valid_until: None,
-            stats: WorkStats::default(),
             anchor,
+            ..Report::decided(Code::AnchorNotTrustedAtTime, "withdrawn", 1_780_272_000)
         }
     }
 

@@ -328,6 +328,18 @@ fn attr<'a>(n: Node<'a, '_>, name: &str) -> Result<&'a str, Error> {
     })
 }
 
+/// The `Algorithm` attribute of `n` parsed by `parse`, or an error saying that this `what`
+/// is outside the accepted profile.
+fn algorithm_of<'a, T>(
+    n: Node<'a, '_>,
+    parse: impl Fn(&str) -> Option<T>,
+    what: &str,
+) -> Result<(T, &'a str), Error> {
+    let uri = attr(n, "Algorithm")?;
+    let v = parse(uri).ok_or_else(|| sig_err(n, format!("the {what} {uri:?} is not accepted")))?;
+    Ok((v, uri))
+}
+
 fn dchild<'a, 'i: 'a>(n: Node<'a, 'i>, local: &'a str) -> Result<Node<'a, 'i>, Error> {
     let mut it = xml::children(n, ns::DS, local);
     let first = it
@@ -502,21 +514,9 @@ pub fn verify_signature(doc: &Document<'_>, crypto: &dyn Crypto) -> Result<Signa
 
     let signed_info = dchild(sig, "SignedInfo")?;
     let cm = dchild(signed_info, "CanonicalizationMethod")?;
-    let cm_uri = attr(cm, "Algorithm")?;
-    let si_method = method_of(cm, cm_uri).ok_or_else(|| {
-        sig_err(
-            cm,
-            format!("the canonicalisation method {cm_uri:?} is not supported"),
-        )
-    })?;
+    let (si_method, cm_uri) = algorithm_of(cm, |u| method_of(cm, u), "canonicalisation method")?;
     let sm = dchild(signed_info, "SignatureMethod")?;
-    let sm_uri = attr(sm, "Algorithm")?;
-    let algorithm = SignatureAlgorithm::from_uri(sm_uri).ok_or_else(|| {
-        sig_err(
-            sm,
-            format!("the signature method {sm_uri:?} is not accepted"),
-        )
-    })?;
+    let (algorithm, _) = algorithm_of(sm, SignatureAlgorithm::from_uri, "signature method")?;
     if sm.children().any(|c| c.is_element()) {
         return Err(sig_err(
             sm,
@@ -677,13 +677,7 @@ pub fn verify_signature(doc: &Document<'_>, crypto: &dyn Crypto) -> Result<Signa
         .ok_or_else(|| sig_err(sc, "the signing certificate element names no certificate"))?;
     let cd = xml::child(first, ns::XADES, "CertDigest")?;
     let cd_method = dchild(cd, "DigestMethod")?;
-    let cd_uri = attr(cd_method, "Algorithm")?;
-    let cd_alg = DigestAlgorithm::from_uri(cd_uri).ok_or_else(|| {
-        sig_err(
-            cd_method,
-            format!("the digest method {cd_uri:?} is not supported"),
-        )
-    })?;
+    let (cd_alg, _) = algorithm_of(cd_method, DigestAlgorithm::from_uri, "digest method")?;
     let cd_value = base64(dchild(cd, "DigestValue")?)?;
 
     // KeyInfo: the certificate the XAdES digest designates is the signer.

@@ -338,6 +338,25 @@ pub struct Report {
 }
 
 impl Report {
+    /// A report decided before any path was examined (the trust list expired, none is
+    /// loaded, …): the code's status, the message, and no path, checks or anchor.
+    pub fn decided(code: Code, message: impl Into<String>, validation_time: i64) -> Report {
+        Report {
+            status: code.status(),
+            code,
+            message: message.into(),
+            validation_time,
+            path: Vec::new(),
+            checks: Vec::new(),
+            warnings: Vec::new(),
+            policies: None,
+            revocation: Vec::new(),
+            valid_until: None,
+            anchor: None,
+            stats: WorkStats::default(),
+        }
+    }
+
     /// Whether the status is VALID.
     pub fn is_valid(&self) -> bool {
         self.status == Status::Valid

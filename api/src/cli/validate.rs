@@ -373,26 +373,17 @@ fn expired(s: &Snapshot, t: i64) -> Option<Report> {
         .lists()
         .iter()
         .find(|l| l.next_update.is_some_and(|n| t > n))?;
-    Some(Report {
-        status: Status::Indeterminate,
-        code: Code::TrustListExpired,
-        message: format!(
+    Some(Report::decided(
+        Code::TrustListExpired,
+        format!(
             "the trust list {} #{} was due to be replaced on {}; at {} it may be out of date",
             l.territory,
             l.sequence,
             l.next_update.map(fmt_time).unwrap_or_default(),
             fmt_time(t)
         ),
-        validation_time: t,
-        path: Vec::new(),
-        checks: Vec::new(),
-        warnings: Vec::new(),
-        policies: None,
-        revocation: Vec::new(),
-        valid_until: None,
-        anchor: None,
-        stats: Default::default(),
-    })
+        t,
+    ))
 }
 
 /// A warning when a list's NextUpdate is within 7 days of the validation time.
