@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use const_oid::ObjectIdentifier;
 use der::DateTime;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -10,21 +11,55 @@ use sha2::{Digest, Sha256};
 use crate::cases::{Case, Demo, Vectors};
 use crate::cert::{Issued, pem};
 
-/// `expected.json`, in the field order consumers expect.
+/// The validation inputs that open every `expected.json` (of `chains/` and of
+/// `trustlists/chains/`), in the field order consumers expect.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Inputs<'a> {
+    pub(crate) description: &'a str,
+    pub(crate) time: String,
+    pub(crate) key_usage: &'a [&'static str],
+    pub(crate) eku: Vec<String>,
+    pub(crate) policies: Vec<String>,
+    pub(crate) require_explicit_policy: bool,
+    pub(crate) inhibit_policy_mapping: bool,
+    pub(crate) inhibit_any_policy: bool,
+    pub(crate) revocation: &'static str,
+    pub(crate) dns_name: Option<&'static str>,
+    pub(crate) ip: Option<&'static str>,
+}
+
+impl<'a> Inputs<'a> {
+    /// Inputs that ask for `key_usage` and `eku` at `time` and nothing else: any policy, no
+    /// policy flags, no revocation checking, no name.
+    pub(crate) fn basic(
+        description: &'a str,
+        time: &DateTime,
+        key_usage: &'a [&'static str],
+        eku: &[ObjectIdentifier],
+    ) -> Self {
+        Inputs {
+            description,
+            time: rfc3339(time),
+            key_usage,
+            eku: eku.iter().map(ToString::to_string).collect(),
+            policies: Vec::new(),
+            require_explicit_policy: false,
+            inhibit_policy_mapping: false,
+            inhibit_any_policy: false,
+            revocation: "off",
+            dns_name: None,
+            ip: None,
+        }
+    }
+}
+
+/// `chains/*/expected.json`: the inputs, then what OpenSSL and huren are expected to answer.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ExpectedJson<'a> {
-    description: &'a str,
-    time: String,
-    key_usage: &'a [&'static str],
-    eku: Vec<String>,
-    policies: Vec<String>,
-    require_explicit_policy: bool,
-    inhibit_policy_mapping: bool,
-    inhibit_any_policy: bool,
-    revocation: &'static str,
-    dns_name: Option<&'static str>,
-    ip: Option<&'static str>,
+    #[serde(flatten)]
+    inputs: Inputs<'a>,
     openssl_should_accept: Option<bool>,
     expected: Verdict,
 }
@@ -54,28 +89,34 @@ pub(crate) fn certs_pem<'a>(ders: impl IntoIterator<Item = &'a Vec<u8>>) -> Vec<
         .into_bytes()
 }
 
+/// `value` as pretty-printed JSON with a final newline.
+pub(crate) fn json(value: &impl Serialize) -> Vec<u8> {
+    let mut out = serde_json::to_string_pretty(value).expect("JSON serializes");
+    out.push('\n');
+    out.into_bytes()
+}
+
 fn expected_json(case: &Case) -> Vec<u8> {
-    let json = ExpectedJson {
-        description: &case.description,
-        time: rfc3339(&case.time),
-        key_usage: &case.key_usage,
-        eku: case.eku.iter().map(ToString::to_string).collect(),
-        policies: case.policies.iter().map(ToString::to_string).collect(),
-        require_explicit_policy: case.require_explicit_policy,
-        inhibit_policy_mapping: case.inhibit_policy_mapping,
-        inhibit_any_policy: case.inhibit_any_policy,
-        revocation: case.revocation.as_str(),
-        dns_name: case.dns_name,
-        ip: case.ip,
+    json(&ExpectedJson {
+        inputs: Inputs {
+            description: &case.description,
+            time: rfc3339(&case.time),
+            key_usage: &case.key_usage,
+            eku: case.eku.iter().map(ToString::to_string).collect(),
+            policies: case.policies.iter().map(ToString::to_string).collect(),
+            require_explicit_policy: case.require_explicit_policy,
+            inhibit_policy_mapping: case.inhibit_policy_mapping,
+            inhibit_any_policy: case.inhibit_any_policy,
+            revocation: case.revocation.as_str(),
+            dns_name: case.dns_name,
+            ip: case.ip,
+        },
         openssl_should_accept: case.openssl,
         expected: Verdict {
             status: case.status().as_str(),
             code: case.code.as_str(),
         },
-    };
-    let mut out = serde_json::to_string_pretty(&json).expect("JSON serializes");
-    out.push('\n');
-    out.into_bytes()
+    })
 }
 
 fn chains_readme(cases: &[Case]) -> String {

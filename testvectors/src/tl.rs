@@ -21,6 +21,7 @@ use huren_trustlists::model::{
 use huren_trustlists::sign::{ListSigner, SigningKey, sign_list};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use x509_cert::ext::Extension;
 use x509_cert::ext::pkix::KeyUsages;
 
 use crate::cases::{Demo, SM2_POLICY_A};
@@ -29,7 +30,7 @@ use crate::cert::{
     key_usage, pem,
 };
 use crate::keys::{KeyAlg, KeyStore, SigOpts};
-use crate::render::{certs_pem, describe, rfc3339};
+use crate::render::{Inputs, certs_pem, describe, json, rfc3339};
 
 /// The output sub-directory.
 const DIR: &str = "trustlists";
@@ -123,7 +124,8 @@ struct Pki {
     keys: KeyStore,
 }
 
-/// What goes into one end-entity certificate.
+/// What goes into one end-entity certificate, and who issues it.
+#[derive(Clone, Copy)]
 struct LeafSpec<'a> {
     id: &'a str,
     subject: &'a str,
@@ -132,24 +134,37 @@ struct LeafSpec<'a> {
     usages: &'a [KeyUsages],
     policies: &'a [ObjectIdentifier],
     ekus: &'a [ObjectIdentifier],
+    issuer: &'a Issued,
 }
 
 impl Pki {
-    /// A self-signed CA valid 2020-01-01 → 2040-01-01.
-    fn root(&mut self, id: &str, subject: &str, alg: KeyAlg) -> Issued {
+    /// The certificate of key `id` (`alg`) for `subject`, valid `not_before` → `not_after`,
+    /// signed by `issuer` (self-signed when `None`).
+    fn issue(
+        &mut self,
+        id: &str,
+        subject: &str,
+        alg: KeyAlg,
+        (not_before, not_after): (DateTime, DateTime),
+        extensions: Vec<Extension>,
+        issuer: Option<&Issued>,
+    ) -> Issued {
         let spec = CertSpec {
             id: id.to_owned(),
             subject: subject.to_owned(),
             key: self.keys.get(alg, id),
-            not_before: date(2020, 1, 1),
-            not_after: date(2040, 1, 1),
-            extensions: vec![
-                basic_constraints(true, None, true),
-                key_usage(&[KeyUsages::KeyCertSign, KeyUsages::CRLSign]),
-            ],
+            not_before,
+            not_after,
+            extensions,
             sig: SigOpts::default(),
         };
-        issue(&spec, None)
+        issue(&spec, issuer)
+    }
+
+    /// A self-signed CA valid 2020-01-01 → 2040-01-01.
+    fn root(&mut self, id: &str, subject: &str, alg: KeyAlg) -> Issued {
+        let extensions = vec![basic_constraints(true, None, true), ca_key_usage()];
+        self.issue(id, subject, alg, ca_validity(), extensions, None)
     }
 
     /// An issuing CA (pathLenConstraint 0) valid 2020-01-01 → 2040-01-01.
@@ -161,24 +176,16 @@ impl Pki {
         issuer: &Issued,
         policies: &[ObjectIdentifier],
     ) -> Issued {
-        let spec = CertSpec {
-            id: id.to_owned(),
-            subject: subject.to_owned(),
-            key: self.keys.get(alg, id),
-            not_before: date(2020, 1, 1),
-            not_after: date(2040, 1, 1),
-            extensions: vec![
-                basic_constraints(true, Some(0), true),
-                key_usage(&[KeyUsages::KeyCertSign, KeyUsages::CRLSign]),
-                certificate_policies(policies),
-            ],
-            sig: SigOpts::default(),
-        };
-        issue(&spec, Some(issuer))
+        let extensions = vec![
+            basic_constraints(true, Some(0), true),
+            ca_key_usage(),
+            certificate_policies(policies),
+        ];
+        self.issue(id, subject, alg, ca_validity(), extensions, Some(issuer))
     }
 
     /// An end-entity certificate valid three years from its notBefore.
-    fn leaf(&mut self, l: &LeafSpec<'_>, issuer: &Issued) -> Issued {
+    fn leaf(&mut self, l: &LeafSpec<'_>) -> Issued {
         let mut extensions = vec![basic_constraints(false, None, false), key_usage(l.usages)];
         if !l.policies.is_empty() {
             extensions.push(certificate_policies(l.policies));
@@ -186,36 +193,60 @@ impl Pki {
         if !l.ekus.is_empty() {
             extensions.push(ext_key_usage(l.ekus));
         }
-        let spec = CertSpec {
-            id: l.id.to_owned(),
-            subject: l.subject.to_owned(),
-            key: self.keys.get(l.alg, l.id),
-            not_before: l.not_before,
-            not_after: years_later(l.not_before, 3),
-            extensions,
-            sig: SigOpts::default(),
+        let validity = (l.not_before, years_later(l.not_before, 3));
+        self.issue(l.id, l.subject, l.alg, validity, extensions, Some(l.issuer))
+    }
+
+    /// A domestic SM2 root `CN=Huren {name},O=Huren Demo PKI,C=CN`.
+    fn sm2_root(&mut self, id: &str, name: &str) -> Issued {
+        let subject = format!("CN=Huren {name},O=Huren Demo PKI,C=CN");
+        self.root(id, &subject, KeyAlg::Sm2)
+    }
+
+    /// An SM2 signing certificate (digitalSignature+nonRepudiation under `policy`) issued
+    /// directly by a domestic root.
+    fn sm2_leaf(
+        &mut self,
+        id: &str,
+        subject: &str,
+        not_before: DateTime,
+        policy: ObjectIdentifier,
+        issuer: &Issued,
+    ) -> Issued {
+        let spec = LeafSpec {
+            id,
+            subject,
+            alg: KeyAlg::Sm2,
+            not_before,
+            usages: &[DS, NR],
+            policies: &[policy],
+            ekus: &[],
+            issuer,
         };
-        issue(&spec, Some(issuer))
+        self.leaf(&spec)
     }
 
     /// A self-signed RSA-2048 trust-list signer certificate valid 2025-01-01 → 2045-01-01
     /// (keyUsage digitalSignature+nonRepudiation, extKeyUsage tslSigning).
     fn list_signer(&mut self, id: &str, subject: &str) -> Issued {
-        let spec = CertSpec {
-            id: id.to_owned(),
-            subject: subject.to_owned(),
-            key: self.keys.get(KeyAlg::Rsa2048, id),
-            not_before: date(2025, 1, 1),
-            not_after: date(2045, 1, 1),
-            extensions: vec![
-                basic_constraints(false, None, true),
-                key_usage(&[DS, NR]),
-                ext_key_usage(&[TSL_SIGNING]),
-            ],
-            sig: SigOpts::default(),
-        };
-        issue(&spec, None)
+        let extensions = vec![
+            basic_constraints(false, None, true),
+            key_usage(&[DS, NR]),
+            ext_key_usage(&[TSL_SIGNING]),
+        ];
+        let validity = (date(2025, 1, 1), date(2045, 1, 1));
+        self.issue(id, subject, KeyAlg::Rsa2048, validity, extensions, None)
     }
+}
+
+/// The validity of the story's CAs.
+fn ca_validity() -> (DateTime, DateTime) {
+    (date(2020, 1, 1), date(2040, 1, 1))
+}
+
+/// keyCertSign+cRLSign.
+fn ca_key_usage() -> Extension {
+    key_usage(&[KeyUsages::KeyCertSign, KeyUsages::CRLSign])
 }
 
 /// One status of an entry's history.
@@ -251,6 +282,18 @@ impl Domestic {
     fn cert_file(&self) -> String {
         format!("certs/{}.pem", self.slug)
     }
+
+    /// A signing certificate of `CN={holder} ({en}),O=Demo Relying Org,C=CN` issued by the
+    /// listed root itself.
+    fn leaf(&self, pki: &mut Pki, id: &str, holder: &str, not_before: DateTime) -> Issued {
+        let subject = format!("CN={holder} ({}),O=Demo Relying Org,C=CN", self.en);
+        pki.sm2_leaf(id, &subject, not_before, self.policy, &self.cert)
+    }
+
+    /// The anchor outcome of a chain under this CA, whose status is `now` at the validation time.
+    fn anchor(&self, now: &'static str) -> AnchorJson {
+        anchor("domestic", "CN", self.licence, now)
+    }
 }
 
 /// An approval (Art. 47–49).
@@ -267,6 +310,27 @@ struct ApprovalSpec {
 }
 
 impl ApprovalSpec {
+    /// An approval on reciprocity of `policy` for EC P-256 signing and client-authentication
+    /// certificates, in force over the given validity.
+    fn reciprocity(
+        decision: &'static str,
+        decided: DateTime,
+        (valid_from, valid_until): (DateTime, DateTime),
+        policy: ObjectIdentifier,
+    ) -> Self {
+        ApprovalSpec {
+            decision,
+            decided,
+            basis: "reciprocity",
+            valid_from,
+            valid_until,
+            policies: vec![policy],
+            algorithms: vec![("ec-p256", 256)],
+            key_usages: vec!["digitalSignature"],
+            ekus: vec!["clientAuth"],
+        }
+    }
+
     fn toml(&self) -> String {
         let algorithms: Vec<String> = self
             .algorithms
@@ -325,6 +389,11 @@ impl Foreign {
     fn cert_file(&self) -> String {
         format!("certs/{}.pem", self.slug)
     }
+
+    /// The anchor outcome of a chain under this CA, whose status is `now` at the validation time.
+    fn anchor(&self, now: &'static str) -> AnchorJson {
+        anchor("foreign-approved", "CN", self.approval.decision, now)
+    }
 }
 
 /// The expected anchor outcome of a case.
@@ -339,21 +408,22 @@ struct AnchorJson {
     successor: Option<&'static str>,
 }
 
+/// The anchor outcome of a chain whose anchor is `now` at the validation time; every case's
+/// leaf was issued while its anchor was granted.
 fn anchor(
     kind: &'static str,
     territory: &'static str,
     reference: &'static str,
     now: &'static str,
-    then: &'static str,
-) -> Option<AnchorJson> {
-    Some(AnchorJson {
+) -> AnchorJson {
+    AnchorJson {
         kind,
         territory,
         reference,
         status_at_validation_time: now,
-        status_at_issuance: then,
+        status_at_issuance: "granted",
         successor: None,
-    })
+    }
 }
 
 /// One directory of `trustlists/chains/`.
@@ -373,17 +443,14 @@ struct TlCase {
 }
 
 impl TlCase {
-    fn new(
-        name: &'static str,
-        description: &str,
-        leaf: &Issued,
-        intermediates: &[&Issued],
-    ) -> Self {
+    /// Validates `leaf`, sent alone, at the default time for digitalSignature; expected VALID
+    /// with no anchor until told otherwise.
+    fn new(name: &'static str, description: &str, leaf: &Issued) -> Self {
         TlCase {
             name,
             description: description.to_owned(),
             leaf: leaf.der.clone(),
-            intermediates: intermediates.iter().map(|c| c.der.clone()).collect(),
+            intermediates: Vec::new(),
             time: case_time(),
             key_usage: vec!["digitalSignature"],
             eku: Vec::new(),
@@ -393,6 +460,11 @@ impl TlCase {
             warnings: Vec::new(),
             anchor: None,
         }
+    }
+
+    fn sending(mut self, intermediates: &[&Issued]) -> Self {
+        self.intermediates = intermediates.iter().map(|c| c.der.clone()).collect();
+        self
     }
 
     fn ku(mut self, ku: &[&'static str]) -> Self {
@@ -427,35 +499,26 @@ impl TlCase {
         self
     }
 
-    fn invalid_anchor(self, a: Option<AnchorJson>) -> Self {
-        self.expect("INVALID", "ANCHOR_NOT_TRUSTED_AT_TIME", a)
+    fn invalid_anchor(self, a: AnchorJson) -> Self {
+        self.expect("INVALID", "ANCHOR_NOT_TRUSTED_AT_TIME", Some(a))
     }
 
-    fn outside_scope(self, a: Option<AnchorJson>) -> Self {
-        self.expect("INVALID", "OUTSIDE_APPROVED_SCOPE", a)
+    fn outside_scope(self, a: AnchorJson) -> Self {
+        self.expect("INVALID", "OUTSIDE_APPROVED_SCOPE", Some(a))
     }
 
-    fn valid(self, a: Option<AnchorJson>) -> Self {
-        self.expect("VALID", "OK", a)
+    fn valid(self, a: AnchorJson) -> Self {
+        self.expect("VALID", "OK", Some(a))
     }
 }
 
-/// `expected.json`: the fields of `chains/*/expected.json`, then the trust-list inputs and
+/// `expected.json`: the inputs of `chains/*/expected.json`, then the trust-list inputs and
 /// the expected verdict with warnings and anchor outcome.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ExpectedJson<'a> {
-    description: &'a str,
-    time: String,
-    key_usage: &'a [&'static str],
-    eku: Vec<String>,
-    policies: Vec<String>,
-    require_explicit_policy: bool,
-    inhibit_policy_mapping: bool,
-    inhibit_any_policy: bool,
-    revocation: &'static str,
-    dns_name: Option<&'static str>,
-    ip: Option<&'static str>,
+    #[serde(flatten)]
+    inputs: Inputs<'a>,
     trust_list: &'static str,
     signer: &'static str,
     foreign_scheme: Option<&'static str>,
@@ -471,18 +534,8 @@ struct Verdict<'a> {
 }
 
 fn expected_json(c: &TlCase) -> Vec<u8> {
-    let json = ExpectedJson {
-        description: &c.description,
-        time: rfc3339(&c.time),
-        key_usage: &c.key_usage,
-        eku: c.eku.iter().map(ToString::to_string).collect(),
-        policies: Vec::new(),
-        require_explicit_policy: false,
-        inhibit_policy_mapping: false,
-        inhibit_any_policy: false,
-        revocation: "off",
-        dns_name: None,
-        ip: None,
+    json(&ExpectedJson {
+        inputs: Inputs::basic(&c.description, &c.time, &c.key_usage, &c.eku),
         trust_list: LIST,
         signer: SIGNER,
         foreign_scheme: c.foreign_scheme.then_some(FOREIGN_LIST),
@@ -492,10 +545,7 @@ fn expected_json(c: &TlCase) -> Vec<u8> {
             warnings: &c.warnings,
         },
         anchor: &c.anchor,
-    };
-    let mut out = serde_json::to_string_pretty(&json).expect("JSON serializes");
-    out.push('\n');
-    out.into_bytes()
+    })
 }
 
 /// The foreign scheme (territory XA) that MIIT's list points to.
@@ -503,6 +553,14 @@ struct Scheme {
     ca: Issued,
     signer: Issued,
     approval: ApprovalSpec,
+}
+
+impl Scheme {
+    /// The anchor outcome of a chain under the scheme's CA, whose status is `now` at the
+    /// validation time.
+    fn anchor(&self, now: &'static str) -> AnchorJson {
+        anchor("foreign-scheme", "XA", self.approval.decision, now)
+    }
 }
 
 /// Everything of the story, in memory.
@@ -523,7 +581,6 @@ fn story(demo: &Demo) -> Story {
     let mut pki = Pki {
         keys: KeyStore::default(),
     };
-    let mut cases = Vec::new();
 
     // The MIIT list's signer and the foreign scheme's signer: RSA, so that signatures are
     // deterministic.
@@ -538,28 +595,7 @@ fn story(demo: &Demo) -> Story {
     );
     let scheme_signer_pkcs8 = scheme_signer.key.rsa_pkcs8_der().expect("RSA signer");
 
-    // ---- Domestic CAs (SM2) --------------------------------------------------------------
-    let sm2_leaf = |pki: &mut Pki,
-                    id: &str,
-                    subject: &str,
-                    not_before: DateTime,
-                    policy: ObjectIdentifier,
-                    issuer: &Issued| {
-        pki.leaf(
-            &LeafSpec {
-                id,
-                subject,
-                alg: KeyAlg::Sm2,
-                not_before,
-                usages: &[DS, NR],
-                policies: &[policy],
-                ekus: &[],
-            },
-            issuer,
-        )
-    };
-    let dom = |n: &'static str| anchor("domestic", "CN", n, "granted", "granted");
-
+    // ---- Domestic CAs (SM2): each root is the listed CA certificate ---------------------------
     // The demo chain's root, licensed at the epoch.
     let demo_ca = Domestic {
         en: DEMO_NAME,
@@ -575,56 +611,11 @@ fn story(demo: &Demo) -> Story {
                 2031-01-01 (Art. 11: five years), which covers the demo leaf's whole validity (to \
                 2030-12-31T23:59:59Z). On the same day it took over the business of Demo Legacy CA (Art. 31).",
     };
-    cases.push(
-        TlCase::new(
-            "demo-valid",
-            "The demo chain (testvectors/demo/) under the demo MIIT list: Demo Licensed CA is granted and its \
-             licence ECS-2026-001 is in force (Art. 11)",
-            &demo.leaf,
-            &[&demo.intermediate],
-        )
-        .valid(dom("ECS-2026-001")),
-    );
-    cases.push(
-        TlCase::new(
-            "demo-valid-2030",
-            "The demo chain validated in mid-2030, half a year before the leaf and the list's NextUpdate run out: \
-             still VALID, the licence (to 2031-01-01) still more than 30 days from expiry (Art. 15)",
-            &demo.leaf,
-            &[&demo.intermediate],
-        )
-        .at(date(2030, 6, 1))
-        .valid(dom("ECS-2026-001")),
-    );
-
-    let suspended = pki.root(
-        "tl-suspended-ca",
-        "CN=Huren Demo Suspended CA,O=Huren Demo PKI,C=CN",
-        KeyAlg::Sm2,
-    );
-    let leaf = sm2_leaf(
-        &mut pki,
-        "tl-suspended-leaf",
-        "CN=Li Si (Demo Suspended CA),O=Demo Relying Org,C=CN",
-        date(2025, 3, 1),
-        POLICY_SUSPENDED,
-        &suspended,
-    );
-    cases.push(
-        TlCase::new(
-            "suspended",
-            "Leaf issued 2025-03-01 while Demo Suspended CA was granted; MIIT suspended the CA on 2025-09-01 \
-             (Art. 5, 34), so at the validation time it is not trusted",
-            &leaf,
-            &[],
-        )
-        .invalid_anchor(anchor("domestic", "CN", "ECS-2023-007", "suspended", "granted")),
-    );
     let suspended = Domestic {
         en: "Demo Suspended CA",
         zh: "演示暂停电子认证中心",
         slug: "demo-suspended-ca",
-        cert: suspended,
+        cert: pki.sm2_root("tl-suspended-ca", "Demo Suspended CA"),
         policy: POLICY_SUSPENDED,
         licence: "ECS-2023-007",
         licence_issued: date(2023, 2, 1),
@@ -636,36 +627,11 @@ fn story(demo: &Demo) -> Story {
         story: "Licensed 2023-02-01; suspended by MIIT since 2025-09-01 (Art. 5, 34) — MIIT's own status URI \
                 `urn:huren:tsl:miit:1:status:suspended`.",
     };
-
-    let withdrawn = pki.root(
-        "tl-withdrawn-ca",
-        "CN=Huren Demo Withdrawn CA,O=Huren Demo PKI,C=CN",
-        KeyAlg::Sm2,
-    );
-    let leaf = sm2_leaf(
-        &mut pki,
-        "tl-withdrawn-leaf",
-        "CN=Wang Wu (Demo Withdrawn CA),O=Demo Relying Org,C=CN",
-        date(2025, 4, 1),
-        POLICY_WITHDRAWN,
-        &withdrawn,
-    );
-    cases.push(
-        TlCase::new(
-            "withdrawn-issued-while-granted",
-            "Leaf issued 2025-04-01 while Demo Withdrawn CA was granted, validated after the licence was withdrawn \
-             on 2025-10-01 (Art. 31, 34): not trusted now, and the report states both facts (granted at issuance, \
-             withdrawn at the validation time)",
-            &leaf,
-            &[],
-        )
-        .invalid_anchor(anchor("domestic", "CN", "ECS-2022-003", "withdrawn", "granted")),
-    );
     let withdrawn = Domestic {
         en: "Demo Withdrawn CA",
         zh: "演示撤销电子认证中心",
         slug: "demo-withdrawn-ca",
-        cert: withdrawn,
+        cert: pki.sm2_root("tl-withdrawn-ca", "Demo Withdrawn CA"),
         policy: POLICY_WITHDRAWN,
         licence: "ECS-2022-003",
         licence_issued: date(2022, 5, 1),
@@ -677,39 +643,11 @@ fn story(demo: &Demo) -> Story {
         story: "Licensed 2022-05-01; licence withdrawn 2025-10-01 (Art. 34). Certificates it issued before stay \
                 untrusted afterwards; the report shows the status at issuance beside the status now.",
     };
-
-    let legacy = pki.root(
-        "tl-legacy-ca",
-        "CN=Huren Demo Legacy CA,O=Huren Demo PKI,C=CN",
-        KeyAlg::Sm2,
-    );
-    let leaf = sm2_leaf(
-        &mut pki,
-        "tl-legacy-leaf",
-        "CN=Zhao Liu (Demo Legacy CA),O=Demo Relying Org,C=CN",
-        date(2025, 2, 1),
-        POLICY_LEGACY,
-        &legacy,
-    );
-    cases.push(
-        TlCase::new(
-            "taken-over",
-            "Leaf issued 2025-02-01 by Demo Legacy CA, which ended its service on 2026-01-01 with its business \
-             taken over by Demo Licensed CA (Art. 31): status withdrawn (TakenOverBy), successor named",
-            &leaf,
-            &[],
-        )
-        .invalid_anchor(Some(AnchorJson {
-            successor: Some(DEMO_NAME),
-            ..anchor("domestic", "CN", "ECS-2021-011", "withdrawn", "granted")
-                .expect("anchor")
-        })),
-    );
     let legacy = Domestic {
         en: "Demo Legacy CA",
         zh: "演示原电子认证中心",
         slug: "demo-legacy-ca",
-        cert: legacy,
+        cert: pki.sm2_root("tl-legacy-ca", "Demo Legacy CA"),
         policy: POLICY_LEGACY,
         licence: "ECS-2021-011",
         licence_issued: date(2021, 9, 1),
@@ -725,52 +663,11 @@ fn story(demo: &Demo) -> Story {
         story: "Licensed 2021-09-01; ended its service on 2026-01-01, its business taken over by Demo Licensed CA \
                 (Art. 31): ETSI status `withdrawn` with `tslx:TakenOverBy` and `miit:Successor`.",
     };
-
-    let restricted = pki.root(
-        "tl-restricted-ca",
-        "CN=Huren Demo Restricted CA,O=Huren Demo PKI,C=CN",
-        KeyAlg::Sm2,
-    );
-    let inside = sm2_leaf(
-        &mut pki,
-        "tl-restricted-leaf-inside",
-        "CN=Sun Qi (Demo Restricted CA),O=Demo Relying Org,C=CN",
-        date(2025, 6, 1),
-        POLICY_RESTRICTED,
-        &restricted,
-    );
-    let after = sm2_leaf(
-        &mut pki,
-        "tl-restricted-leaf-after",
-        "CN=Zhou Ba (Demo Restricted CA),O=Demo Relying Org,C=CN",
-        date(2025, 11, 1),
-        POLICY_RESTRICTED,
-        &restricted,
-    );
-    cases.push(
-        TlCase::new(
-            "restricted-issued-inside",
-            "Leaf issued 2025-06-01, inside Demo Restricted CA's dishonesty-list restriction period \
-             2025-04-01 to 2025-10-01 (Art. 39): not trusted, although the CA is granted",
-            &inside,
-            &[],
-        )
-        .invalid_anchor(dom("ECS-2022-019")),
-    );
-    cases.push(
-        TlCase::new(
-            "restricted-issued-after",
-            "Leaf issued 2025-11-01, after Demo Restricted CA's restriction period ended (Art. 39): VALID",
-            &after,
-            &[],
-        )
-        .valid(dom("ECS-2022-019")),
-    );
     let restricted = Domestic {
         en: "Demo Restricted CA",
         zh: "演示失信电子认证中心",
         slug: "demo-restricted-ca",
-        cert: restricted,
+        cert: pki.sm2_root("tl-restricted-ca", "Demo Restricted CA"),
         policy: POLICY_RESTRICTED,
         licence: "ECS-2022-019",
         licence_issued: date(2022, 11, 1),
@@ -783,36 +680,11 @@ fn story(demo: &Demo) -> Story {
         story: "Licensed 2022-11-01 and granted throughout, but on the dishonesty list from 2025-04-01 to \
                 2025-10-01 (Art. 39): certificates it issued inside that period are not trusted.",
     };
-
-    let renewal = pki.root(
-        "tl-renewal-due-ca",
-        "CN=Huren Demo Renewal-due CA,O=Huren Demo PKI,C=CN",
-        KeyAlg::Sm2,
-    );
-    let leaf = sm2_leaf(
-        &mut pki,
-        "tl-renewal-due-leaf",
-        "CN=Wu Jiu (Demo Renewal-due CA),O=Demo Relying Org,C=CN",
-        date(2025, 5, 1),
-        POLICY_RENEWAL,
-        &renewal,
-    );
-    cases.push(
-        TlCase::new(
-            "licence-expiring-soon",
-            "Demo Renewal-due CA's licence ECS-2021-006 expires 2026-06-15, 14 days after the validation time: \
-             VALID with the warning LICENCE_EXPIRING_SOON (Art. 15: renewal is due 30 days before expiry)",
-            &leaf,
-            &[],
-        )
-        .valid(dom("ECS-2021-006"))
-        .warn("LICENCE_EXPIRING_SOON"),
-    );
     let renewal = Domestic {
         en: "Demo Renewal-due CA",
         zh: "演示待续证电子认证中心",
         slug: "demo-renewal-due-ca",
-        cert: renewal,
+        cert: pki.sm2_root("tl-renewal-due-ca", "Demo Renewal-due CA"),
         policy: POLICY_RENEWAL,
         licence: "ECS-2021-006",
         licence_issued: date(2021, 6, 15),
@@ -821,35 +693,11 @@ fn story(demo: &Demo) -> Story {
         story: "Licensed 2021-06-15, so the licence expires 2026-06-15 (Art. 11); from 2026-05-16 relying parties \
                 are warned (Art. 15), from 2026-06-15 its chains are not trusted.",
     };
-
-    let lapsed = pki.root(
-        "tl-lapsed-ca",
-        "CN=Huren Demo Lapsed-licence CA,O=Huren Demo PKI,C=CN",
-        KeyAlg::Sm2,
-    );
-    let leaf = sm2_leaf(
-        &mut pki,
-        "tl-lapsed-leaf",
-        "CN=Zheng Shi (Demo Lapsed-licence CA),O=Demo Relying Org,C=CN",
-        date(2024, 9, 1),
-        POLICY_LAPSED,
-        &lapsed,
-    );
-    cases.push(
-        TlCase::new(
-            "licence-expired",
-            "Demo Lapsed-licence CA's licence ECS-2020-002 (issued 2020-03-01) expired 2025-03-01 (Art. 11: five \
-             years); its entry still says granted, but a chain whose anchor's licence is not in force is not trusted",
-            &leaf,
-            &[],
-        )
-        .invalid_anchor(dom("ECS-2020-002")),
-    );
     let lapsed = Domestic {
         en: "Demo Lapsed-licence CA",
         zh: "演示许可过期电子认证中心",
         slug: "demo-lapsed-licence-ca",
-        cert: lapsed,
+        cert: pki.sm2_root("tl-lapsed-ca", "Demo Lapsed-licence CA"),
         policy: POLICY_LAPSED,
         licence: "ECS-2020-002",
         licence_issued: date(2020, 3, 1),
@@ -858,34 +706,10 @@ fn story(demo: &Demo) -> Story {
         story: "Licensed 2020-03-01; the licence expired 2025-03-01 without renewal (Art. 11, 15). The status \
                 was never changed: the licence's expiry alone makes its chains untrusted.",
     };
-
-    let unlisted = pki.root(
-        "tl-unlisted-ca",
-        "CN=Huren Demo Unlisted CA,O=Huren Demo PKI,C=CN",
-        KeyAlg::Sm2,
-    );
-    let leaf = sm2_leaf(
-        &mut pki,
-        "tl-unlisted-leaf",
-        "CN=Qian Yi (Demo Unlisted CA),O=Demo Relying Org,C=CN",
-        date(2025, 6, 1),
-        POLICY_UNLISTED,
-        &unlisted,
-    );
-    cases.push(
-        TlCase::new(
-            "unlisted-ca",
-            "A chain under a CA that is not on MIIT's list (Art. 2-4: only listed CAs are domestic anchors); its \
-             self-signed root is sent along in intermediates.pem and is not trusted for being sent",
-            &leaf,
-            &[&unlisted],
-        )
-        .expect("INDETERMINATE", "NO_PATH_TO_TRUST_ANCHOR", None),
-    );
+    // Not on the list.
+    let unlisted = pki.sm2_root("tl-unlisted-ca", "Demo Unlisted CA");
 
     // ---- Approved foreign CAs (P-256, jurisdiction XB) -------------------------------------
-    let fa =
-        |n: &'static str, now: &'static str| anchor("foreign-approved", "CN", n, now, "granted");
     let xb_root = pki.root(
         "tl-xb-approved-root",
         "CN=Huren Demo XB Approved Root CA,O=XB Demo Trust Ltd.,C=XB",
@@ -898,154 +722,13 @@ fn story(demo: &Demo) -> Story {
         &xb_root,
         &[XB_SIGN, XB_TLS],
     );
-    let xb_leaf = |pki: &mut Pki,
-                   id: &str,
-                   subject: &str,
-                   alg: KeyAlg,
-                   usages: &[KeyUsages],
-                   policy: ObjectIdentifier,
-                   ekus: &[ObjectIdentifier]| {
-        pki.leaf(
-            &LeafSpec {
-                id,
-                subject,
-                alg,
-                not_before: date(2025, 9, 1),
-                usages,
-                policies: &[policy],
-                ekus,
-            },
-            &xb_ca,
-        )
-    };
-    let valid = xb_leaf(
-        &mut pki,
-        "tl-xb-leaf-valid",
-        "CN=Alice Example,O=XB Demo Relying Org,C=XB",
-        KeyAlg::P256,
-        &[DS, NR],
-        XB_SIGN,
-        &[CLIENT_AUTH, EMAIL_PROTECTION],
-    );
-    let wrong_policy = xb_leaf(
-        &mut pki,
-        "tl-xb-leaf-tls-policy",
-        "CN=Bob Example,O=XB Demo Relying Org,C=XB",
-        KeyAlg::P256,
-        &[DS],
-        XB_TLS,
-        &[CLIENT_AUTH],
-    );
-    let wrong_eku = xb_leaf(
-        &mut pki,
-        "tl-xb-leaf-server-auth",
-        "CN=Carol Example,O=XB Demo Relying Org,C=XB",
-        KeyAlg::P256,
-        &[DS],
-        XB_SIGN,
-        &[SERVER_AUTH],
-    );
-    let wrong_ku = xb_leaf(
-        &mut pki,
-        "tl-xb-leaf-key-agreement",
-        "CN=Dave Example,O=XB Demo Relying Org,C=XB",
-        KeyAlg::P256,
-        &[KA],
-        XB_SIGN,
-        &[EMAIL_PROTECTION],
-    );
-    let small_rsa = xb_leaf(
-        &mut pki,
-        "tl-xb-leaf-rsa-2048",
-        "CN=Erin Example,O=XB Demo Relying Org,C=XB",
-        KeyAlg::Rsa2048,
-        &[DS],
-        XB_SIGN,
-        &[CLIENT_AUTH],
-    );
-    let p384 = xb_leaf(
-        &mut pki,
-        "tl-xb-leaf-p384",
-        "CN=Frank Example,O=XB Demo Relying Org,C=XB",
-        KeyAlg::P384,
-        &[DS],
-        XB_SIGN,
-        &[CLIENT_AUTH],
-    );
-    let xb_decision = "MIIT-FA-2025-012";
-    cases.push(
-        TlCase::new(
-            "foreign-approved-valid",
-            "P-256 client-authentication and signing certificate of the approved XB CA, inside approval \
-             MIIT-FA-2025-012 (policy 1.3.6.1.4.1.99999.70.1, EC P-256, digitalSignature, clientAuth): VALID with \
-             the same effect as a domestic certificate (Art. 47)",
-            &valid,
-            &[&xb_ca],
-        )
-        .eku(&[CLIENT_AUTH])
-        .valid(fa(xb_decision, "granted")),
-    );
-    cases.push(
-        TlCase::new(
-            "foreign-outside-policy",
-            "Certificate of the approved XB CA under its TLS policy 1.3.6.1.4.1.99999.70.2, which the approval does \
-             not list among the certificate types (Art. 48)",
-            &wrong_policy,
-            &[&xb_ca],
-        )
-        .eku(&[CLIENT_AUTH])
-        .outside_scope(fa(xb_decision, "granted")),
-    );
-    cases.push(
-        TlCase::new(
-            "foreign-outside-eku",
-            "TLS server certificate of the approved XB CA, asked for serverAuth: the approval's application \
-             scenarios are clientAuth and emailProtection only (Art. 48)",
-            &wrong_eku,
-            &[&xb_ca],
-        )
-        .eku(&[SERVER_AUTH])
-        .outside_scope(fa(xb_decision, "granted")),
-    );
-    cases.push(
-        TlCase::new(
-            "foreign-outside-key-usage",
-            "Key-agreement certificate of the approved XB CA, asked for keyAgreement: the approval admits \
-             digitalSignature and nonRepudiation only (Art. 48)",
-            &wrong_ku,
-            &[&xb_ca],
-        )
-        .ku(&["keyAgreement"])
-        .outside_scope(fa(xb_decision, "granted")),
-    );
-    cases.push(
-        TlCase::new(
-            "foreign-rsa-key-too-small",
-            "RSA-2048 certificate of the approved XB CA: the approval's technical specification requires RSA keys \
-             of at least 3072 bits (Art. 48)",
-            &small_rsa,
-            &[&xb_ca],
-        )
-        .eku(&[CLIENT_AUTH])
-        .outside_scope(fa(xb_decision, "granted")),
-    );
-    cases.push(
-        TlCase::new(
-            "foreign-curve-not-allowed",
-            "EC P-384 certificate of the approved XB CA: the approval admits EC keys on P-256 only (Art. 48)",
-            &p384,
-            &[&xb_ca],
-        )
-        .eku(&[CLIENT_AUTH])
-        .outside_scope(fa(xb_decision, "granted")),
-    );
     let xb_approved = Foreign {
         en: "Demo XB Approved CA",
         slug: "xb-approved-ca",
         jurisdiction: "XB",
         cert: xb_root,
         approval: ApprovalSpec {
-            decision: xb_decision,
+            decision: "MIIT-FA-2025-012",
             decided: date(2025, 6, 20),
             basis: "agreement:Demo CN-XB arrangement on the mutual recognition of electronic signature certificates",
             valid_from: date(2025, 7, 1),
@@ -1060,100 +743,40 @@ fn story(demo: &Demo) -> Story {
                 counterpart) approved under an agreement (Art. 47-49). Its root is listed; its issuing CA also \
                 issues certificates under a TLS policy that is not approved.",
     };
-
-    let xb_expired_root = pki.root(
-        "tl-xb-expired-root",
-        "CN=Huren Demo XB Expired-approval CA,O=XB Demo Legacy Trust Ltd.,C=XB",
-        KeyAlg::P256,
-    );
-    let leaf = pki.leaf(
-        &LeafSpec {
-            id: "tl-xb-expired-leaf",
-            subject: "CN=Grace Example,O=XB Demo Relying Org,C=XB",
-            alg: KeyAlg::P256,
-            not_before: date(2025, 3, 1),
-            usages: &[DS],
-            policies: &[XB_EXPIRED_POLICY],
-            ekus: &[CLIENT_AUTH],
-        },
-        &xb_expired_root,
-    );
-    cases.push(
-        TlCase::new(
-            "foreign-approval-expired",
-            "Certificate issued 2025-03-01 inside approval MIIT-FA-2022-004, which ran until 2025-12-01: at the \
-             validation time the approval is no longer in force (Art. 47, 49)",
-            &leaf,
-            &[],
-        )
-        .eku(&[CLIENT_AUTH])
-        .invalid_anchor(fa("MIIT-FA-2022-004", "granted")),
-    );
     let xb_expired = Foreign {
         en: "Demo XB Expired-approval CA",
         slug: "xb-expired-approval-ca",
         jurisdiction: "XB",
-        cert: xb_expired_root,
-        approval: ApprovalSpec {
-            decision: "MIIT-FA-2022-004",
-            decided: date(2022, 3, 15),
-            basis: "reciprocity",
-            valid_from: date(2022, 4, 1),
-            valid_until: date(2025, 12, 1),
-            policies: vec![XB_EXPIRED_POLICY],
-            algorithms: vec![("ec-p256", 256)],
-            key_usages: vec!["digitalSignature"],
-            ekus: vec!["clientAuth"],
-        },
+        cert: pki.root(
+            "tl-xb-expired-root",
+            "CN=Huren Demo XB Expired-approval CA,O=XB Demo Legacy Trust Ltd.,C=XB",
+            KeyAlg::P256,
+        ),
+        approval: ApprovalSpec::reciprocity(
+            "MIIT-FA-2022-004",
+            date(2022, 3, 15),
+            (date(2022, 4, 1), date(2025, 12, 1)),
+            XB_EXPIRED_POLICY,
+        ),
         steps: vec![step("granted", date(2022, 4, 1))],
         story: "Approved on reciprocity from 2022-04-01 to 2025-12-01 and not renewed; the entry stays granted, \
                 the approval's end alone ends the trust.",
     };
-
-    let xb_withdrawn_root = pki.root(
-        "tl-xb-withdrawn-root",
-        "CN=Huren Demo XB Withdrawn-approval CA,O=XB Demo Former Trust Ltd.,C=XB",
-        KeyAlg::P256,
-    );
-    let leaf = pki.leaf(
-        &LeafSpec {
-            id: "tl-xb-withdrawn-leaf",
-            subject: "CN=Heidi Example,O=XB Demo Relying Org,C=XB",
-            alg: KeyAlg::P256,
-            not_before: date(2025, 2, 1),
-            usages: &[DS],
-            policies: &[XB_WITHDRAWN_POLICY],
-            ekus: &[CLIENT_AUTH],
-        },
-        &xb_withdrawn_root,
-    );
-    cases.push(
-        TlCase::new(
-            "foreign-approval-withdrawn",
-            "Certificate issued 2025-02-01 while approval MIIT-FA-2023-009 was granted; MIIT withdrew the approval \
-             on 2025-11-15, so it is not trusted now (Art. 47, 49)",
-            &leaf,
-            &[],
-        )
-        .eku(&[CLIENT_AUTH])
-        .invalid_anchor(fa("MIIT-FA-2023-009", "withdrawn")),
-    );
     let xb_withdrawn = Foreign {
         en: "Demo XB Withdrawn-approval CA",
         slug: "xb-withdrawn-approval-ca",
         jurisdiction: "XB",
-        cert: xb_withdrawn_root,
-        approval: ApprovalSpec {
-            decision: "MIIT-FA-2023-009",
-            decided: date(2023, 8, 20),
-            basis: "reciprocity",
-            valid_from: date(2023, 9, 1),
-            valid_until: date(2028, 9, 1),
-            policies: vec![XB_WITHDRAWN_POLICY],
-            algorithms: vec![("ec-p256", 256)],
-            key_usages: vec!["digitalSignature"],
-            ekus: vec!["clientAuth"],
-        },
+        cert: pki.root(
+            "tl-xb-withdrawn-root",
+            "CN=Huren Demo XB Withdrawn-approval CA,O=XB Demo Former Trust Ltd.,C=XB",
+            KeyAlg::P256,
+        ),
+        approval: ApprovalSpec::reciprocity(
+            "MIIT-FA-2023-009",
+            date(2023, 8, 20),
+            (date(2023, 9, 1), date(2028, 9, 1)),
+            XB_WITHDRAWN_POLICY,
+        ),
         steps: vec![
             step("granted", date(2023, 9, 1)),
             step("withdrawn", date(2025, 11, 15)),
@@ -1163,64 +786,12 @@ fn story(demo: &Demo) -> Story {
     };
 
     // ---- The foreign scheme XA, pointed to with an approval ------------------------------------
-    let xa_ca = pki.root(
-        "tl-xa-qualified-ca",
-        "CN=XA Demo Qualified CA,O=XA Demo Qualified Trust Services,C=XA",
-        KeyAlg::P384,
-    );
-    let xa_leaf = |pki: &mut Pki, id: &str, subject: &str, policy: ObjectIdentifier| {
-        pki.leaf(
-            &LeafSpec {
-                id,
-                subject,
-                alg: KeyAlg::P256,
-                not_before: date(2025, 11, 1),
-                usages: &[NR],
-                policies: &[policy],
-                ekus: &[],
-            },
-            &xa_ca,
-        )
-    };
-    let xs = |now: &'static str| anchor("foreign-scheme", "XA", "MIIT-FS-2025-002", now, "granted");
-    let qes = xa_leaf(
-        &mut pki,
-        "tl-xa-leaf-qcp-n-qscd",
-        "CN=Ivan Example,O=XA Demo Relying Org,C=XA",
-        QCP_N_QSCD,
-    );
-    let legal = xa_leaf(
-        &mut pki,
-        "tl-xa-leaf-qcp-l",
-        "CN=XA Demo Company Seal,O=XA Demo Company,C=XA",
-        QCP_L,
-    );
-    cases.push(
-        TlCase::new(
-            "foreign-scheme-valid",
-            "Qualified certificate for electronic signatures (QCP-n-qscd, nonRepudiation) under a CA of the XA \
-             scheme's list, reached through MIIT's pointer; inside approval MIIT-FS-2025-002 (Art. 47)",
-            &qes,
-            &[],
-        )
-        .ku(&["nonRepudiation"])
-        .via_foreign_scheme()
-        .valid(xs("granted")),
-    );
-    cases.push(
-        TlCase::new(
-            "foreign-scheme-outside-policy",
-            "Qualified certificate for electronic seals (QCP-l) under the XA scheme's CA: the approval of the \
-             scheme covers QCP-n-qscd only (Art. 48)",
-            &legal,
-            &[],
-        )
-        .ku(&["nonRepudiation"])
-        .via_foreign_scheme()
-        .outside_scope(xs("granted")),
-    );
     let scheme = Scheme {
-        ca: xa_ca,
+        ca: pki.root(
+            "tl-xa-qualified-ca",
+            "CN=XA Demo Qualified CA,O=XA Demo Qualified Trust Services,C=XA",
+            KeyAlg::P384,
+        ),
         signer: scheme_signer,
         approval: ApprovalSpec {
             decision: "MIIT-FS-2025-002",
@@ -1234,6 +805,272 @@ fn story(demo: &Demo) -> Story {
             ekus: Vec::new(),
         },
     };
+
+    // ---- The foreign CAs' leaves -------------------------------------------------------------
+    // The approved XB CA's, issued 2025-09-01 by its issuing CA: signing and client
+    // authentication as approved, or outside the approval in one respect each.
+    let xb = LeafSpec {
+        id: "tl-xb-leaf-valid",
+        subject: "CN=Alice Example,O=XB Demo Relying Org,C=XB",
+        alg: KeyAlg::P256,
+        not_before: date(2025, 9, 1),
+        usages: &[DS, NR],
+        policies: &[XB_SIGN],
+        ekus: &[CLIENT_AUTH, EMAIL_PROTECTION],
+        issuer: &xb_ca,
+    };
+    // The profile the others depart from (each names its own key and subject).
+    let xb_client = LeafSpec {
+        usages: &[DS],
+        ekus: &[CLIENT_AUTH],
+        ..xb
+    };
+    let [valid, wrong_policy, wrong_eku, wrong_ku, small_rsa, p384] = [
+        xb,
+        LeafSpec {
+            id: "tl-xb-leaf-tls-policy",
+            subject: "CN=Bob Example,O=XB Demo Relying Org,C=XB",
+            policies: &[XB_TLS],
+            ..xb_client
+        },
+        LeafSpec {
+            id: "tl-xb-leaf-server-auth",
+            subject: "CN=Carol Example,O=XB Demo Relying Org,C=XB",
+            ekus: &[SERVER_AUTH],
+            ..xb_client
+        },
+        LeafSpec {
+            id: "tl-xb-leaf-key-agreement",
+            subject: "CN=Dave Example,O=XB Demo Relying Org,C=XB",
+            usages: &[KA],
+            ekus: &[EMAIL_PROTECTION],
+            ..xb_client
+        },
+        LeafSpec {
+            id: "tl-xb-leaf-rsa-2048",
+            subject: "CN=Erin Example,O=XB Demo Relying Org,C=XB",
+            alg: KeyAlg::Rsa2048,
+            ..xb_client
+        },
+        LeafSpec {
+            id: "tl-xb-leaf-p384",
+            subject: "CN=Frank Example,O=XB Demo Relying Org,C=XB",
+            alg: KeyAlg::P384,
+            ..xb_client
+        },
+    ]
+    .map(|l| pki.leaf(&l));
+    // The other XB CAs', issued by their listed roots under their approved policies.
+    let xb_expired_leaf = pki.leaf(&LeafSpec {
+        id: "tl-xb-expired-leaf",
+        subject: "CN=Grace Example,O=XB Demo Relying Org,C=XB",
+        not_before: date(2025, 3, 1),
+        policies: &xb_expired.approval.policies,
+        issuer: &xb_expired.cert,
+        ..xb_client
+    });
+    let xb_withdrawn_leaf = pki.leaf(&LeafSpec {
+        id: "tl-xb-withdrawn-leaf",
+        subject: "CN=Heidi Example,O=XB Demo Relying Org,C=XB",
+        not_before: date(2025, 2, 1),
+        policies: &xb_withdrawn.approval.policies,
+        issuer: &xb_withdrawn.cert,
+        ..xb_client
+    });
+    // The XA scheme CA's, issued 2025-11-01: qualified certificates for signatures and seals.
+    let xa = LeafSpec {
+        id: "tl-xa-leaf-qcp-n-qscd",
+        subject: "CN=Ivan Example,O=XA Demo Relying Org,C=XA",
+        alg: KeyAlg::P256,
+        not_before: date(2025, 11, 1),
+        usages: &[NR],
+        policies: &[QCP_N_QSCD],
+        ekus: &[],
+        issuer: &scheme.ca,
+    };
+    let qes = pki.leaf(&xa);
+    let seal = pki.leaf(&LeafSpec {
+        id: "tl-xa-leaf-qcp-l",
+        subject: "CN=XA Demo Company Seal,O=XA Demo Company,C=XA",
+        policies: &[QCP_L],
+        ..xa
+    });
+
+    // ---- The cases, in the order of the README's table ---------------------------------------
+    let cases = vec![
+        TlCase::new(
+            "demo-valid",
+            "The demo chain (testvectors/demo/) under the demo MIIT list: Demo Licensed CA is granted and its \
+             licence ECS-2026-001 is in force (Art. 11)",
+            &demo.leaf,
+        )
+        .sending(&[&demo.intermediate])
+        .valid(demo_ca.anchor("granted")),
+        TlCase::new(
+            "demo-valid-2030",
+            "The demo chain validated in mid-2030, half a year before the leaf and the list's NextUpdate run out: \
+             still VALID, the licence (to 2031-01-01) still more than 30 days from expiry (Art. 15)",
+            &demo.leaf,
+        )
+        .sending(&[&demo.intermediate])
+        .at(date(2030, 6, 1))
+        .valid(demo_ca.anchor("granted")),
+        TlCase::new(
+            "suspended",
+            "Leaf issued 2025-03-01 while Demo Suspended CA was granted; MIIT suspended the CA on 2025-09-01 \
+             (Art. 5, 34), so at the validation time it is not trusted",
+            &suspended.leaf(&mut pki, "tl-suspended-leaf", "Li Si", date(2025, 3, 1)),
+        )
+        .invalid_anchor(suspended.anchor("suspended")),
+        TlCase::new(
+            "withdrawn-issued-while-granted",
+            "Leaf issued 2025-04-01 while Demo Withdrawn CA was granted, validated after the licence was withdrawn \
+             on 2025-10-01 (Art. 31, 34): not trusted now, and the report states both facts (granted at issuance, \
+             withdrawn at the validation time)",
+            &withdrawn.leaf(&mut pki, "tl-withdrawn-leaf", "Wang Wu", date(2025, 4, 1)),
+        )
+        .invalid_anchor(withdrawn.anchor("withdrawn")),
+        TlCase::new(
+            "taken-over",
+            "Leaf issued 2025-02-01 by Demo Legacy CA, which ended its service on 2026-01-01 with its business \
+             taken over by Demo Licensed CA (Art. 31): status withdrawn (TakenOverBy), successor named",
+            &legacy.leaf(&mut pki, "tl-legacy-leaf", "Zhao Liu", date(2025, 2, 1)),
+        )
+        .invalid_anchor(AnchorJson {
+            successor: Some(DEMO_NAME),
+            ..legacy.anchor("withdrawn")
+        }),
+        TlCase::new(
+            "restricted-issued-inside",
+            "Leaf issued 2025-06-01, inside Demo Restricted CA's dishonesty-list restriction period \
+             2025-04-01 to 2025-10-01 (Art. 39): not trusted, although the CA is granted",
+            &restricted.leaf(&mut pki, "tl-restricted-leaf-inside", "Sun Qi", date(2025, 6, 1)),
+        )
+        .invalid_anchor(restricted.anchor("granted")),
+        TlCase::new(
+            "restricted-issued-after",
+            "Leaf issued 2025-11-01, after Demo Restricted CA's restriction period ended (Art. 39): VALID",
+            &restricted.leaf(&mut pki, "tl-restricted-leaf-after", "Zhou Ba", date(2025, 11, 1)),
+        )
+        .valid(restricted.anchor("granted")),
+        TlCase::new(
+            "licence-expiring-soon",
+            "Demo Renewal-due CA's licence ECS-2021-006 expires 2026-06-15, 14 days after the validation time: \
+             VALID with the warning LICENCE_EXPIRING_SOON (Art. 15: renewal is due 30 days before expiry)",
+            &renewal.leaf(&mut pki, "tl-renewal-due-leaf", "Wu Jiu", date(2025, 5, 1)),
+        )
+        .valid(renewal.anchor("granted"))
+        .warn("LICENCE_EXPIRING_SOON"),
+        TlCase::new(
+            "licence-expired",
+            "Demo Lapsed-licence CA's licence ECS-2020-002 (issued 2020-03-01) expired 2025-03-01 (Art. 11: five \
+             years); its entry still says granted, but a chain whose anchor's licence is not in force is not trusted",
+            &lapsed.leaf(&mut pki, "tl-lapsed-leaf", "Zheng Shi", date(2024, 9, 1)),
+        )
+        .invalid_anchor(lapsed.anchor("granted")),
+        TlCase::new(
+            "unlisted-ca",
+            "A chain under a CA that is not on MIIT's list (Art. 2-4: only listed CAs are domestic anchors); its \
+             self-signed root is sent along in intermediates.pem and is not trusted for being sent",
+            &pki.sm2_leaf(
+                "tl-unlisted-leaf",
+                "CN=Qian Yi (Demo Unlisted CA),O=Demo Relying Org,C=CN",
+                date(2025, 6, 1),
+                POLICY_UNLISTED,
+                &unlisted,
+            ),
+        )
+        .sending(&[&unlisted])
+        .expect("INDETERMINATE", "NO_PATH_TO_TRUST_ANCHOR", None),
+        TlCase::new(
+            "foreign-approved-valid",
+            "P-256 client-authentication and signing certificate of the approved XB CA, inside approval \
+             MIIT-FA-2025-012 (policy 1.3.6.1.4.1.99999.70.1, EC P-256, digitalSignature, clientAuth): VALID with \
+             the same effect as a domestic certificate (Art. 47)",
+            &valid,
+        )
+        .sending(&[&xb_ca])
+        .eku(&[CLIENT_AUTH])
+        .valid(xb_approved.anchor("granted")),
+        TlCase::new(
+            "foreign-outside-policy",
+            "Certificate of the approved XB CA under its TLS policy 1.3.6.1.4.1.99999.70.2, which the approval does \
+             not list among the certificate types (Art. 48)",
+            &wrong_policy,
+        )
+        .sending(&[&xb_ca])
+        .eku(&[CLIENT_AUTH])
+        .outside_scope(xb_approved.anchor("granted")),
+        TlCase::new(
+            "foreign-outside-eku",
+            "TLS server certificate of the approved XB CA, asked for serverAuth: the approval's application \
+             scenarios are clientAuth and emailProtection only (Art. 48)",
+            &wrong_eku,
+        )
+        .sending(&[&xb_ca])
+        .eku(&[SERVER_AUTH])
+        .outside_scope(xb_approved.anchor("granted")),
+        TlCase::new(
+            "foreign-outside-key-usage",
+            "Key-agreement certificate of the approved XB CA, asked for keyAgreement: the approval admits \
+             digitalSignature and nonRepudiation only (Art. 48)",
+            &wrong_ku,
+        )
+        .sending(&[&xb_ca])
+        .ku(&["keyAgreement"])
+        .outside_scope(xb_approved.anchor("granted")),
+        TlCase::new(
+            "foreign-rsa-key-too-small",
+            "RSA-2048 certificate of the approved XB CA: the approval's technical specification requires RSA keys \
+             of at least 3072 bits (Art. 48)",
+            &small_rsa,
+        )
+        .sending(&[&xb_ca])
+        .eku(&[CLIENT_AUTH])
+        .outside_scope(xb_approved.anchor("granted")),
+        TlCase::new(
+            "foreign-curve-not-allowed",
+            "EC P-384 certificate of the approved XB CA: the approval admits EC keys on P-256 only (Art. 48)",
+            &p384,
+        )
+        .sending(&[&xb_ca])
+        .eku(&[CLIENT_AUTH])
+        .outside_scope(xb_approved.anchor("granted")),
+        TlCase::new(
+            "foreign-approval-expired",
+            "Certificate issued 2025-03-01 inside approval MIIT-FA-2022-004, which ran until 2025-12-01: at the \
+             validation time the approval is no longer in force (Art. 47, 49)",
+            &xb_expired_leaf,
+        )
+        .eku(&[CLIENT_AUTH])
+        .invalid_anchor(xb_expired.anchor("granted")),
+        TlCase::new(
+            "foreign-approval-withdrawn",
+            "Certificate issued 2025-02-01 while approval MIIT-FA-2023-009 was granted; MIIT withdrew the approval \
+             on 2025-11-15, so it is not trusted now (Art. 47, 49)",
+            &xb_withdrawn_leaf,
+        )
+        .eku(&[CLIENT_AUTH])
+        .invalid_anchor(xb_withdrawn.anchor("withdrawn")),
+        TlCase::new(
+            "foreign-scheme-valid",
+            "Qualified certificate for electronic signatures (QCP-n-qscd, nonRepudiation) under a CA of the XA \
+             scheme's list, reached through MIIT's pointer; inside approval MIIT-FS-2025-002 (Art. 47)",
+            &qes,
+        )
+        .ku(&["nonRepudiation"])
+        .via_foreign_scheme()
+        .valid(scheme.anchor("granted")),
+        TlCase::new(
+            "foreign-scheme-outside-policy",
+            "Qualified certificate for electronic seals (QCP-l) under the XA scheme's CA: the approval of the \
+             scheme covers QCP-n-qscd only (Art. 48)",
+            &seal,
+        )
+        .ku(&["nonRepudiation"])
+        .via_foreign_scheme()
+        .outside_scope(scheme.anchor("granted")),
+    ];
 
     Story {
         domestic: vec![
@@ -1359,17 +1196,7 @@ fn scheme_list(s: &Scheme) -> TrustList {
     list.sequence = 3;
     list.tsl_type = "http://uri.etsi.org/TrstSvc/TrustedList/TSLType/XAlist".into();
     list.operator = en("XA Demo Supervisory Body");
-    list.operator_address = Address {
-        postal: vec![PostalAddress {
-            lang: "en".into(),
-            street: "1 Demo Square".into(),
-            locality: "Demo City".into(),
-            state: None,
-            postal_code: Some("00001".into()),
-            country: "XA".into(),
-        }],
-        electronic: en("mailto:tl@xa-demo.example"),
-    };
+    list.operator_address = xa_address("1", "mailto:tl@xa-demo.example");
     list.scheme_name = en("XA: trusted list of supervised trust service providers (DEMO)");
     list.information_uris = en("https://tl.xa-demo.example/");
     list.status_determination =
@@ -1391,21 +1218,26 @@ fn scheme_list(s: &Scheme) -> TrustList {
     service.status_start = unix(&date(2024, 7, 1));
     let mut provider = Provider::default();
     provider.name = en("XA Demo Qualified Trust Services");
-    provider.address = Address {
-        postal: vec![PostalAddress {
-            lang: "en".into(),
-            street: "2 Demo Square".into(),
-            locality: "Demo City".into(),
-            state: None,
-            postal_code: Some("00002".into()),
-            country: "XA".into(),
-        }],
-        electronic: en("https://qualified.xa-demo.example/"),
-    };
+    provider.address = xa_address("2", "https://qualified.xa-demo.example/");
     provider.information_uris = en("https://qualified.xa-demo.example/");
     provider.services = vec![service];
     list.providers = vec![provider];
     list
+}
+
+/// A postal address in Demo City, XA (`{number} Demo Square`, postcode `0000{number}`).
+fn xa_address(number: &str, electronic: &str) -> Address {
+    Address {
+        postal: vec![PostalAddress {
+            lang: "en".into(),
+            street: format!("{number} Demo Square"),
+            locality: "Demo City".into(),
+            state: None,
+            postal_code: Some(format!("0000{number}")),
+            country: "XA".into(),
+        }],
+        electronic: MultiLang::single("en", electronic),
+    }
 }
 
 fn sign(unsigned: &str, pkcs8: &[u8], cert: &Issued, at: &DateTime) -> String {
