@@ -43,6 +43,9 @@ fn expect(o: &Output, code: i32) {
     );
 }
 
+/// `--format json`.
+const JSON: [&str; 2] = ["--format", "json"];
+
 fn json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout)
         .unwrap_or_else(|_| panic!("not JSON: {}\n{}", stdout(o), stderr(o)))
@@ -176,22 +179,36 @@ impl Fixture {
         huren(&self.dir, args)
     }
 
-    /// `tl build src/SOURCE -o OUT` with the fixture's signer.
-    fn build(&self, source: &str, out: &str, extra: &[&str]) -> Output {
+    /// `tl build SOURCE --key KEY --cert CERT -o OUT EXTRA…`.
+    fn build_with(&self, source: &str, key: &str, cert: &str, out: &str, extra: &[&str]) -> Output {
         let mut a = vec![
-            "tl",
-            "build",
-            source,
-            "--key",
-            "signer.key",
-            "--cert",
-            "signer.pem",
-            "-o",
-            out,
-            "--time",
-            "2026-10-01T00:00:00Z",
+            "tl", "build", source, "--key", key, "--cert", cert, "-o", out,
         ];
         a.extend_from_slice(extra);
+        self.run(&a)
+    }
+
+    /// `tl build SOURCE -o OUT` with the fixture's signer, at 2026-10-01.
+    fn build(&self, source: &str, out: &str, extra: &[&str]) -> Output {
+        let mut a = vec!["--time", "2026-10-01T00:00:00Z"];
+        a.extend_from_slice(extra);
+        self.build_with(source, "signer.key", "signer.pem", out, &a)
+    }
+
+    /// `tl verify LIST --signer SIGNERS… --time TIME EXTRA…`.
+    fn verify(&self, list: &str, signers: &[&str], time: &str, extra: &[&str]) -> Output {
+        let mut a = vec!["tl", "verify", list, "--signer"];
+        a.extend_from_slice(signers);
+        a.extend(["--time", time]);
+        a.extend_from_slice(extra);
+        self.run(&a)
+    }
+
+    /// `tl render v2.xml -o OUT EXTRA… --time 2026-10-02T00:00:00Z`.
+    fn render(&self, out: &str, extra: &[&str]) -> Output {
+        let mut a = vec!["tl", "render", "v2.xml", "-o", out];
+        a.extend_from_slice(extra);
+        a.extend(["--time", "2026-10-02T00:00:00Z"]);
         self.run(&a)
     }
 
@@ -228,17 +245,7 @@ fn build_writes_a_signed_list_and_its_sha2_that_verifies() {
         .collect();
     assert!(!names.iter().any(|n| n.contains(".tmp-")), "{names:?}");
 
-    let out = f.run(&[
-        "tl",
-        "verify",
-        "v1.xml",
-        "--signer",
-        "signer.pem",
-        "--time",
-        "2026-09-02T00:00:00Z",
-        "--format",
-        "json",
-    ]);
+    let out = f.verify("v1.xml", &["signer.pem"], "2026-09-02T00:00:00Z", &JSON);
     expect(&out, 0);
     let v = json(&out);
     assert_eq!(v["valid"], true);
@@ -269,15 +276,7 @@ fn build_writes_a_signed_list_and_its_sha2_that_verifies() {
     // Text form, and the signer given as DER.
     let der_path = f.dir.join("signer.der");
     std::fs::write(&der_path, &f.signer).unwrap();
-    let out = f.run(&[
-        "tl",
-        "verify",
-        "v1.xml",
-        "--signer",
-        "signer.der",
-        "--time",
-        "2026-09-02T00:00:00Z",
-    ]);
+    let out = f.verify("v1.xml", &["signer.der"], "2026-09-02T00:00:00Z", &[]);
     expect(&out, 0);
     assert!(stdout(&out).starts_with("VALID\n"), "{}", stdout(&out));
     assert!(stdout(&out).contains("CN sequence 1"));
@@ -288,17 +287,7 @@ fn verify_refuses_a_wrong_signer_an_altered_file_and_an_expired_list() {
     let f = fixture("verify");
     f.built();
     // A signer that is not pinned: exit 1, the reason names it by SHA-256.
-    let out = f.run(&[
-        "tl",
-        "verify",
-        "v1.xml",
-        "--signer",
-        "other.pem",
-        "--time",
-        "2026-09-02T00:00:00Z",
-        "--format",
-        "json",
-    ]);
+    let out = f.verify("v1.xml", &["other.pem"], "2026-09-02T00:00:00Z", &JSON);
     expect(&out, 1);
     let v = json(&out);
     assert_eq!(v["valid"], false);
@@ -308,16 +297,12 @@ fn verify_refuses_a_wrong_signer_an_altered_file_and_an_expired_list() {
     assert_eq!(v["sequence"], Value::Null);
 
     // Several signer files after one --signer, the right one among them.
-    let out = f.run(&[
-        "tl",
-        "verify",
+    let out = f.verify(
         "v1.xml",
-        "--signer",
-        "other.pem",
-        "signer.pem",
-        "--time",
+        &["other.pem", "signer.pem"],
         "2026-09-02T00:00:00Z",
-    ]);
+        &[],
+    );
     expect(&out, 0);
 
     // An altered file.
@@ -328,15 +313,7 @@ fn verify_refuses_a_wrong_signer_an_altered_file_and_an_expired_list() {
         xml.replace("ECP-2024-001", "ECP-2024-666"),
     )
     .unwrap();
-    let out = f.run(&[
-        "tl",
-        "verify",
-        "altered.xml",
-        "--signer",
-        "signer.pem",
-        "--time",
-        "2026-09-02T00:00:00Z",
-    ]);
+    let out = f.verify("altered.xml", &["signer.pem"], "2026-09-02T00:00:00Z", &[]);
     expect(&out, 1);
     let text = stdout(&out);
     assert!(text.starts_with("INVALID: signature refused"), "{text}");
@@ -347,17 +324,7 @@ fn verify_refuses_a_wrong_signer_an_altered_file_and_an_expired_list() {
     expect(&out, 1);
 
     // Past NextUpdate: expired.
-    let out = f.run(&[
-        "tl",
-        "verify",
-        "v1.xml",
-        "--signer",
-        "signer.pem",
-        "--time",
-        "2027-04-01T00:00:00Z",
-        "--format",
-        "json",
-    ]);
+    let out = f.verify("v1.xml", &["signer.pem"], "2027-04-01T00:00:00Z", &JSON);
     expect(&out, 1);
     let v = json(&out);
     assert!(
@@ -370,15 +337,7 @@ fn verify_refuses_a_wrong_signer_an_altered_file_and_an_expired_list() {
     assert_eq!(v["sequence"], 1, "an expired list still reports its facts");
 
     // Before it was issued.
-    let out = f.run(&[
-        "tl",
-        "verify",
-        "v1.xml",
-        "--signer",
-        "signer.pem",
-        "--time",
-        "2026-08-01T00:00:00Z",
-    ]);
+    let out = f.verify("v1.xml", &["signer.pem"], "2026-08-01T00:00:00Z", &[]);
     expect(&out, 1);
 }
 
@@ -434,40 +393,62 @@ fn build_refuses_invalid_sources_and_mismatched_keys() {
     expect(&out, 64);
     assert!(stderr(&out).contains("nope.pem"), "{}", stderr(&out));
     // The key of another certificate: 1.
-    let out = f.run(&[
-        "tl",
-        "build",
-        "src/v1.toml",
-        "--key",
-        "other.key",
-        "--cert",
-        "signer.pem",
-        "-o",
-        "k.xml",
-    ]);
+    let out = f.build_with("src/v1.toml", "other.key", "signer.pem", "k.xml", &[]);
     expect(&out, 1);
     assert!(stderr(&out).contains("does not belong"), "{}", stderr(&out));
     // A certificate given as the key: 64.
-    let out = f.run(&[
-        "tl",
-        "build",
-        "src/v1.toml",
-        "--key",
-        "signer.pem",
-        "--cert",
-        "signer.pem",
-        "-o",
-        "k.xml",
-    ]);
+    let out = f.build_with("src/v1.toml", "signer.pem", "signer.pem", "k.xml", &[]);
     expect(&out, 64);
     assert!(!f.dir.join("k.xml").exists());
+}
+
+/// Runs `openssl GENKEY…` (which writes `NAME.key`), checks that the key is the PEM `LABEL`
+/// OpenSSL writes, and writes `NAME.pem`: a certificate with fixed dates for the same key,
+/// named `CN=cn` (rcgen takes the key as PKCS#8 DER, converted into `NAME.p8`).
+fn openssl_signer(f: &Fixture, name: &str, genkey: &[&str], label: &str, cn: &str) {
+    let (key_file, p8_file) = (format!("{name}.key"), format!("{name}.p8"));
+    common::openssl(&f.dir, genkey);
+    let key = std::fs::read_to_string(f.dir.join(&key_file)).unwrap();
+    assert!(key.contains(&format!("BEGIN {label}")), "{key}");
+    common::openssl(
+        &f.dir,
+        &[
+            "pkcs8", "-topk8", "-nocrypt", "-in", &key_file, "-outform", "DER", "-out", &p8_file,
+        ],
+    );
+    let p8 = std::fs::read(f.dir.join(&p8_file)).unwrap();
+    let kp = KeyPair::try_from(p8.as_slice()).unwrap();
+    let cert = params(cn, false).self_signed(&kp).unwrap();
+    std::fs::write(
+        f.dir.join(format!("{name}.pem")),
+        pem("CERTIFICATE", cert.der()),
+    )
+    .unwrap();
+}
+
+/// Builds `OUT` from `src/v1.toml` with `NAME.key` and `NAME.pem` at 2026-09-01 and verifies
+/// it against `NAME.pem` a day later: both succeed. Returns the verification's JSON.
+fn build_and_verify_with(f: &Fixture, name: &str, out: &str) -> Value {
+    let (key, cert) = (format!("{name}.key"), format!("{name}.pem"));
+    let built = f.build_with(
+        "src/v1.toml",
+        &key,
+        &cert,
+        out,
+        &["--time", "2026-09-01T00:00:00Z"],
+    );
+    expect(&built, 0);
+    let verified = f.verify(out, &[&cert], "2026-09-02T00:00:00Z", &JSON);
+    expect(&verified, 0);
+    json(&verified)
 }
 
 #[test]
 fn build_takes_an_openssl_sec1_key_with_parameters() {
     let f = fixture("sec1");
-    common::openssl(
-        &f.dir,
+    openssl_signer(
+        &f,
+        "sec1",
         &[
             "ecparam",
             "-genkey",
@@ -476,115 +457,43 @@ fn build_takes_an_openssl_sec1_key_with_parameters() {
             "-out",
             "sec1.key",
         ],
+        "EC PRIVATE KEY",
+        "SEC1 signer",
     );
-    let key = std::fs::read_to_string(f.dir.join("sec1.key")).unwrap();
-    assert!(key.contains("BEGIN EC PRIVATE KEY"), "{key}");
-    // The certificate, with fixed dates, from the same key (rcgen takes PKCS#8 DER).
-    common::openssl(
-        &f.dir,
-        &[
-            "pkcs8", "-topk8", "-nocrypt", "-in", "sec1.key", "-outform", "DER", "-out", "sec1.p8",
-        ],
-    );
-    let p8 = std::fs::read(f.dir.join("sec1.p8")).unwrap();
-    let kp = KeyPair::try_from(p8.as_slice()).unwrap();
-    let cert = params("SEC1 signer", false).self_signed(&kp).unwrap();
-    std::fs::write(f.dir.join("sec1.pem"), pem("CERTIFICATE", cert.der())).unwrap();
     // Signed outside the certificate's validity: refused.
-    let out = f.run(&[
-        "tl",
-        "build",
+    let out = f.build_with(
         "src/v1.toml",
-        "--key",
         "sec1.key",
-        "--cert",
         "sec1.pem",
-        "-o",
         "s.xml",
-        "--time",
-        "2041-01-01T00:00:00Z",
-    ]);
+        &["--time", "2041-01-01T00:00:00Z"],
+    );
     expect(&out, 1);
     assert!(
         stderr(&out).contains("not at the signing time"),
         "{}",
         stderr(&out)
     );
-    let out = f.run(&[
-        "tl",
-        "build",
-        "src/v1.toml",
-        "--key",
-        "sec1.key",
-        "--cert",
-        "sec1.pem",
-        "-o",
-        "s.xml",
-        "--time",
-        "2026-09-01T00:00:00Z",
-    ]);
-    expect(&out, 0);
-    expect(
-        &f.run(&[
-            "tl",
-            "verify",
-            "s.xml",
-            "--signer",
-            "sec1.pem",
-            "--time",
-            "2026-09-02T00:00:00Z",
-        ]),
-        0,
+    let v = build_and_verify_with(&f, "sec1", "s.xml");
+    assert_eq!(
+        v["signatureAlgorithm"],
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
     );
 }
 
 #[test]
 fn build_takes_an_openssl_pkcs1_rsa_key() {
     let f = fixture("pkcs1");
-    common::openssl(
-        &f.dir,
+    openssl_signer(
+        &f,
+        "rsa",
         &["genrsa", "-traditional", "-out", "rsa.key", "2048"],
+        "RSA PRIVATE KEY",
+        "RSA signer",
     );
-    let key = std::fs::read_to_string(f.dir.join("rsa.key")).unwrap();
-    assert!(key.contains("BEGIN RSA PRIVATE KEY"), "{key}");
-    common::openssl(
-        &f.dir,
-        &[
-            "pkcs8", "-topk8", "-nocrypt", "-in", "rsa.key", "-outform", "DER", "-out", "rsa.p8",
-        ],
-    );
-    let p8 = std::fs::read(f.dir.join("rsa.p8")).unwrap();
-    let kp = KeyPair::try_from(p8.as_slice()).unwrap();
-    let cert = params("RSA signer", false).self_signed(&kp).unwrap();
-    std::fs::write(f.dir.join("rsa.pem"), pem("CERTIFICATE", cert.der())).unwrap();
-    let out = f.run(&[
-        "tl",
-        "build",
-        "src/v1.toml",
-        "--key",
-        "rsa.key",
-        "--cert",
-        "rsa.pem",
-        "-o",
-        "r.xml",
-        "--time",
-        "2026-09-01T00:00:00Z",
-    ]);
-    expect(&out, 0);
-    let out = f.run(&[
-        "tl",
-        "verify",
-        "r.xml",
-        "--signer",
-        "rsa.pem",
-        "--time",
-        "2026-09-02T00:00:00Z",
-        "--format",
-        "json",
-    ]);
-    expect(&out, 0);
+    let v = build_and_verify_with(&f, "rsa", "r.xml");
     assert_eq!(
-        json(&out)["signatureAlgorithm"],
+        v["signatureAlgorithm"],
         "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
     );
 }
@@ -593,90 +502,31 @@ fn build_takes_an_openssl_pkcs1_rsa_key() {
 fn unreadable_input_and_bad_usage_exit_64() {
     let f = fixture("usage");
     f.built();
-    let cases: &[&[&str]] = &[
-        &["tl", "verify", "missing.xml", "--signer", "signer.pem"],
-        &["tl", "verify", "v1.xml", "--signer", "missing.pem"],
-        &["tl", "verify", "v1.xml", "--signer", "src/v1.toml"],
-        &["tl", "verify", "v1.xml"],
-        &[
-            "tl",
-            "verify",
-            "v1.xml",
-            "--signer",
-            "signer.pem",
-            "--time",
-            "yesterday",
-        ],
-        &[
-            "tl",
-            "verify",
-            "v1.xml",
-            "--signer",
-            "signer.pem",
-            "--format",
-            "yaml",
-        ],
-        &[
-            "tl",
-            "verify",
-            "v1.xml",
-            "--signer",
-            "signer.pem",
-            "--via",
-            "missing.xml",
-        ],
-        &[
-            "tl",
-            "verify",
-            "v1.xml",
-            "--signer",
-            "signer.pem",
-            "--pivot",
-            "missing.xml",
-        ],
-        &["tl", "frobnicate"],
-        &["tl"],
-        &["tl", "show", "missing.xml"],
-        &["tl", "show", "src/v1.toml"],
-        &["tl", "diff", "v1.xml"],
-        &["tl", "diff", "v1.xml", "missing.xml"],
-        &["tl", "render", "v1.xml"],
-        &["tl", "render", "missing.xml", "-o", "site"],
-        &["tl", "render", "v1.xml", "-o", "site", "--lang", "fr"],
-        &[
-            "tl",
-            "build",
-            "src/v1.toml",
-            "--key",
-            "signer.key",
-            "-o",
-            "x.xml",
-        ],
-        &[
-            "tl",
-            "build",
-            "src/missing.toml",
-            "--key",
-            "signer.key",
-            "--cert",
-            "signer.pem",
-            "-o",
-            "x.xml",
-        ],
-        &[
-            "tl",
-            "build",
-            "src/v1.toml",
-            "--key",
-            "missing.key",
-            "--cert",
-            "signer.pem",
-            "-o",
-            "x.xml",
-        ],
+    let cases = [
+        "tl verify missing.xml --signer signer.pem",
+        "tl verify v1.xml --signer missing.pem",
+        "tl verify v1.xml --signer src/v1.toml",
+        "tl verify v1.xml",
+        "tl verify v1.xml --signer signer.pem --time yesterday",
+        "tl verify v1.xml --signer signer.pem --format yaml",
+        "tl verify v1.xml --signer signer.pem --via missing.xml",
+        "tl verify v1.xml --signer signer.pem --pivot missing.xml",
+        "tl frobnicate",
+        "tl",
+        "tl show missing.xml",
+        "tl show src/v1.toml",
+        "tl diff v1.xml",
+        "tl diff v1.xml missing.xml",
+        "tl render v1.xml",
+        "tl render missing.xml -o site",
+        "tl render v1.xml -o site --lang fr",
+        "tl build src/v1.toml --key signer.key -o x.xml",
+        "tl build src/missing.toml --key signer.key --cert signer.pem -o x.xml",
+        "tl build src/v1.toml --key missing.key --cert signer.pem -o x.xml",
     ];
-    for args in cases {
-        let out = f.run(args);
+    for case in cases {
+        let args: Vec<&str> = case.split(' ').collect();
+        let out = f.run(&args);
         assert_eq!(
             out.status.code(),
             Some(64),
@@ -791,15 +641,7 @@ fn render_writes_an_escaped_directory_and_refuses_an_unverified_list_when_asked(
     let f = fixture("render");
     f.built();
     // Without --signer: rendered, with the banner.
-    let out = f.run(&[
-        "tl",
-        "render",
-        "v2.xml",
-        "-o",
-        "site",
-        "--time",
-        "2026-10-02T00:00:00Z",
-    ]);
+    let out = f.render("site", &[]);
     expect(&out, 0);
     let index = std::fs::read_to_string(f.dir.join("site/index.html")).unwrap();
     let page_path = f.dir.join(format!("site/ca/{}.html", sha256_hex(&f.alpha)));
@@ -829,35 +671,13 @@ fn render_writes_an_escaped_directory_and_refuses_an_unverified_list_when_asked(
     );
 
     // With the wrong --signer: refused, nothing written.
-    let out = f.run(&[
-        "tl",
-        "render",
-        "v2.xml",
-        "-o",
-        "site2",
-        "--signer",
-        "other.pem",
-        "--time",
-        "2026-10-02T00:00:00Z",
-    ]);
+    let out = f.render("site2", &["--signer", "other.pem"]);
     expect(&out, 1);
     assert!(stderr(&out).contains("not pinned"), "{}", stderr(&out));
     assert!(!f.dir.join("site2").exists());
 
     // With the right one, English only.
-    let out = f.run(&[
-        "tl",
-        "render",
-        "v2.xml",
-        "-o",
-        "site3",
-        "--signer",
-        "signer.pem",
-        "--lang",
-        "en",
-        "--time",
-        "2026-10-02T00:00:00Z",
-    ]);
+    let out = f.render("site3", &["--signer", "signer.pem", "--lang", "en"]);
     expect(&out, 0);
     let index = std::fs::read_to_string(f.dir.join("site3/index.html")).unwrap();
     assert!(index.contains("<html lang=\"en\">"));
@@ -888,13 +708,16 @@ fn keystore_args(dir: &Path, name: &str) -> Vec<String> {
     a
 }
 
-fn eu(dir: &Path, args: &[&str], signers: &[String], extra: &[&str]) -> Output {
-    let mut a: Vec<&str> = args.to_vec();
+/// `tl verify LIST SIGNERS… --time TIME EXTRA…`, `SIGNERS` from [`keystore_args`].
+fn eu_verify(dir: &Path, list: &str, signers: &[String], time: &str, extra: &[&str]) -> Output {
+    let mut a = vec!["tl", "verify", list];
     a.extend(signers.iter().map(String::as_str));
+    a.extend(["--time", time]);
     a.extend_from_slice(extra);
     huren(dir, &a)
 }
 
+const LOTL_390: &str = "current/eu-lotl-390.xml";
 const LOTL_TIME: &str = "2026-08-03T13:16:38Z";
 
 #[test]
@@ -903,12 +726,7 @@ fn eu_lotl_390_verifies_against_the_2026_official_journal_set() {
         return;
     };
     let oj = keystore_args(&dir, "oj-2026");
-    let out = eu(
-        &dir,
-        &["tl", "verify", "current/eu-lotl-390.xml"],
-        &oj,
-        &["--time", LOTL_TIME, "--format", "json"],
-    );
+    let out = eu_verify(&dir, LOTL_390, &oj, LOTL_TIME, &JSON);
     expect(&out, 0);
     let v = json(&out);
     assert_eq!(v["territory"], "EU");
@@ -932,14 +750,14 @@ fn the_list_may_follow_the_signers() {
     // `--signer A B … LIST.xml`: the last value is the list.
     let mut a: Vec<&str> = vec!["tl", "verify", "--time", LOTL_TIME];
     a.extend(oj.iter().map(String::as_str));
-    a.push("current/eu-lotl-390.xml");
+    a.push(LOTL_390);
     expect(&huren(&dir, &a), 0);
     // Repeated --signer flags, list last.
     let mut a: Vec<String> = vec!["tl".into(), "verify".into()];
     for f in &oj[1..] {
         a.extend(["--signer".into(), f.clone()]);
     }
-    a.push("current/eu-lotl-390.xml".into());
+    a.push(LOTL_390.into());
     let a: Vec<&str> = a.iter().map(String::as_str).collect();
     let out = huren(&dir, &a);
     // At the default time (now) the list may have expired; either way it was found and read.
@@ -957,21 +775,14 @@ fn eu_member_lists_via_the_lotl() {
         return;
     };
     let oj = keystore_args(&dir, "oj-2026");
-    let via = ["--via", "current/eu-lotl-390.xml"];
+    // `--via LOTL 390` and `extra`.
+    let member = |list: &str, time: &str, extra: &[&str]| {
+        let mut a = vec!["--via", LOTL_390];
+        a.extend_from_slice(extra);
+        eu_verify(&dir, list, &oj, time, &a)
+    };
     // SE at its issue time: valid via LOTL 390.
-    let out = eu(
-        &dir,
-        &["tl", "verify", "current/SE_TSL_SE.xml"],
-        &oj,
-        &[
-            via[0],
-            via[1],
-            "--time",
-            "2026-08-19T13:56:19Z",
-            "--format",
-            "json",
-        ],
-    );
+    let out = member("current/SE_TSL_SE.xml", "2026-08-19T13:56:19Z", &JSON);
     expect(&out, 0);
     let v = json(&out);
     assert_eq!(v["territory"], "SE");
@@ -979,12 +790,7 @@ fn eu_member_lists_via_the_lotl() {
     assert_eq!(v["via"]["territory"], "EU");
     assert_eq!(v["via"]["sequence"], 390);
     // HR: its signer is not pinned by LOTL 390.
-    let out = eu(
-        &dir,
-        &["tl", "verify", "current/HR_TSL_HR.xml"],
-        &oj,
-        &[via[0], via[1], "--time", LOTL_TIME],
-    );
+    let out = member("current/HR_TSL_HR.xml", LOTL_TIME, &[]);
     expect(&out, 1);
     let t = stdout(&out);
     assert!(t.starts_with("INVALID: "), "{t}");
@@ -994,12 +800,7 @@ fn eu_member_lists_via_the_lotl() {
         "{t}"
     );
     // IE on 2026-11-25: past its NextUpdate of 2026-10-07.
-    let out = eu(
-        &dir,
-        &["tl", "verify", "current/IE_TSL_IE.xml"],
-        &oj,
-        &[via[0], via[1], "--time", "2026-11-25T00:00:00Z"],
-    );
+    let out = member("current/IE_TSL_IE.xml", "2026-11-25T00:00:00Z", &[]);
     expect(&out, 1);
     assert!(
         stdout(&out).contains("expired since 2026-10-07T13:22:34Z"),
@@ -1007,19 +808,7 @@ fn eu_member_lists_via_the_lotl() {
         stdout(&out)
     );
     // UK: a closed list stays valid.
-    let out = eu(
-        &dir,
-        &["tl", "verify", "current/UK_TSL_UK.xml"],
-        &oj,
-        &[
-            via[0],
-            via[1],
-            "--time",
-            "2026-11-25T00:00:00Z",
-            "--format",
-            "json",
-        ],
-    );
+    let out = member("current/UK_TSL_UK.xml", "2026-11-25T00:00:00Z", &JSON);
     expect(&out, 0);
     let v = json(&out);
     assert_eq!(v["closed"], true);
@@ -1032,24 +821,14 @@ fn eu_pivot_chain_from_the_2019_official_journal_set() {
         return;
     };
     let oj2019 = keystore_args(&dir, "oj-2019");
-    let mut extra = Vec::new();
+    let mut pivots = Vec::new();
     for p in ["282", "300", "335", "341"] {
-        extra.push("--pivot".to_string());
-        extra.push(format!("pivots/eu-lotl-pivot-{p}.xml"));
+        pivots.push("--pivot".to_string());
+        pivots.push(format!("pivots/eu-lotl-pivot-{p}.xml"));
     }
-    extra.extend([
-        "--time".into(),
-        LOTL_TIME.into(),
-        "--format".into(),
-        "json".into(),
-    ]);
-    let extra_refs: Vec<&str> = extra.iter().map(String::as_str).collect();
-    let out = eu(
-        &dir,
-        &["tl", "verify", "current/eu-lotl-390.xml"],
-        &oj2019,
-        &extra_refs,
-    );
+    let mut extra: Vec<&str> = pivots.iter().map(String::as_str).collect();
+    extra.extend(JSON);
+    let out = eu_verify(&dir, LOTL_390, &oj2019, LOTL_TIME, &extra);
     expect(&out, 0);
     let v = json(&out);
     let seqs: Vec<u64> = v["pivots"]
@@ -1062,25 +841,19 @@ fn eu_pivot_chain_from_the_2019_official_journal_set() {
     assert_eq!(v["pivots"][0]["issued"], "2021-02-09T09:00:00Z");
     assert_eq!(v["sequence"], 390);
     // Without the pivots, the 2019 set does not sign LOTL 390.
-    let out = eu(
-        &dir,
-        &["tl", "verify", "current/eu-lotl-390.xml"],
-        &oj2019,
-        &["--time", LOTL_TIME],
-    );
+    let out = eu_verify(&dir, LOTL_390, &oj2019, LOTL_TIME, &[]);
     expect(&out, 1);
     // A pivot out of order breaks the chain.
-    let out = eu(
+    let out = eu_verify(
         &dir,
-        &["tl", "verify", "current/eu-lotl-390.xml"],
+        LOTL_390,
         &oj2019,
+        LOTL_TIME,
         &[
             "--pivot",
             "pivots/eu-lotl-pivot-300.xml",
             "--pivot",
             "pivots/eu-lotl-pivot-282.xml",
-            "--time",
-            LOTL_TIME,
         ],
     );
     expect(&out, 1);

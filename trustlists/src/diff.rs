@@ -505,17 +505,15 @@ fn set_diff(old: &[String], new: &[String]) -> (Vec<String>, Vec<String>) {
     (added, removed)
 }
 
-fn successor(s: &Service) -> Option<String> {
-    s.extensions
-        .miit
+/// The successor that took `service`'s business over (Art. 31): its `miit:Successor`, else
+/// the `TSPName` of its `TakenOverBy` extension as `name` writes it.
+/// [`ServiceChange::Successor`] compares these with the English name as it stands.
+pub fn successor(service: &Service, name: impl Fn(&MultiLang) -> String) -> Option<String> {
+    let ext = &service.extensions;
+    ext.miit
         .as_ref()
         .and_then(|m| m.successor.clone())
-        .or_else(|| {
-            s.extensions
-                .taken_over_by
-                .as_ref()
-                .map(|t| name_of(&t.tsp_name))
-        })
+        .or_else(|| ext.taken_over_by.as_ref().map(|t| name(&t.tsp_name)))
 }
 
 fn service_changes(o: &Item<'_>, n: &Item<'_>) -> Vec<ServiceChange> {
@@ -586,7 +584,7 @@ fn service_changes(o: &Item<'_>, n: &Item<'_>) -> Vec<ServiceChange> {
             to: mn.cps_url.clone(),
         });
     }
-    let (a, b) = (successor(so), successor(sn));
+    let (a, b) = (successor(so, name_of), successor(sn, name_of));
     if a != b {
         out.push(ServiceChange::Successor { from: a, to: b });
     }

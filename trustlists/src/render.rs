@@ -356,6 +356,8 @@ fn status_label(l: &L, s: &ServiceStatus) -> String {
 }
 
 fn standing_html(l: &L, s: &Standing) -> String {
+    // Not in force, with a label and the date it speaks of.
+    let dated = |zh: &str, en: &str, t: i64| (false, format!("{} {}", l.t(zh, en), date(t)));
     let (ok, text) = match s {
         Standing::InForce { expiring_soon } => {
             let mut t = l.t("有效", "in force");
@@ -371,37 +373,14 @@ fn standing_html(l: &L, s: &Standing) -> String {
         }
         Standing::NotListed => (false, l.t("尚未列入", "not yet listed")),
         Standing::Status(st) => (false, status_label(l, st)),
-        Standing::LicenceNotYet(t) => (
-            false,
-            format!(
-                "{} {}",
-                l.t("许可证生效于", "licence in force from"),
-                date(*t)
-            ),
-        ),
-        Standing::LicenceExpired(t) => (
-            false,
-            format!("{} {}", l.t("许可证已过期", "licence expired"), date(*t)),
-        ),
-        Standing::ApprovalNotYet(t) => (
-            false,
-            format!(
-                "{} {}",
-                l.t("批准生效于", "approval in force from"),
-                date(*t)
-            ),
-        ),
-        Standing::ApprovalExpired(t) => (
-            false,
-            format!("{} {}", l.t("批准已过期", "approval expired"), date(*t)),
-        ),
-        Standing::Restricted(t) => (
-            false,
-            format!(
-                "{} {}",
-                l.t("失信名单限制期内，至", "restricted (dishonesty list) until"),
-                date(*t)
-            ),
+        Standing::LicenceNotYet(t) => dated("许可证生效于", "licence in force from", *t),
+        Standing::LicenceExpired(t) => dated("许可证已过期", "licence expired", *t),
+        Standing::ApprovalNotYet(t) => dated("批准生效于", "approval in force from", *t),
+        Standing::ApprovalExpired(t) => dated("批准已过期", "approval expired", *t),
+        Standing::Restricted(t) => dated(
+            "失信名单限制期内，至",
+            "restricted (dishonesty list) until",
+            *t,
         ),
     };
     format!(
@@ -511,11 +490,13 @@ fn facts(service: &Service, now: i64) -> Facts<'_> {
     }
 }
 
+/// Text from the list as code.
+fn code(s: &str) -> String {
+    format!("<code>{}</code>", escape(s))
+}
+
 fn code_list(v: &[String]) -> String {
-    v.iter()
-        .map(|s| format!("<code>{}</code>", escape(s)))
-        .collect::<Vec<_>>()
-        .join(", ")
+    v.iter().map(|s| code(s)).collect::<Vec<_>>().join(", ")
 }
 
 fn scope_html(l: &L, a: &Approval) -> String {
@@ -549,7 +530,89 @@ fn basis_html(l: &L, a: &Approval) -> String {
 }
 
 // ---------------------------------------------------------------------------------------
+// Tables and description lists.
+
+/// Opens a table: its caption and one column header per `cols` (all HTML).
+fn table_start(b: &mut String, caption: &str, cols: &[String]) {
+    let _ = write!(b, "<table>\n<caption>{caption}</caption>\n<thead><tr>");
+    for c in cols {
+        let _ = write!(b, "<th scope=\"col\">{c}</th>");
+    }
+    b.push_str("</tr></thead>\n<tbody>\n");
+}
+
+/// A body row: the row header `head`, then one cell per `cells` (all HTML).
+fn table_row(b: &mut String, head: &str, cells: &[String]) {
+    let _ = write!(b, "<tr><th scope=\"row\">{head}</th>");
+    for c in cells {
+        let _ = write!(b, "<td>{c}</td>");
+    }
+    b.push_str("</tr>\n");
+}
+
+/// The one row of a table of `cols` columns that has nothing to show.
+fn none_row(b: &mut String, l: &L, cols: usize) {
+    let _ = writeln!(b, "<tr><td colspan=\"{cols}\">{}</td></tr>", none(l));
+}
+
+/// Closes a table opened with [`table_start`].
+fn table_end(b: &mut String) {
+    b.push_str("</tbody>\n</table>\n");
+}
+
+/// A description list of (term, description) pairs (all HTML).
+fn dl(items: &[(String, String)]) -> String {
+    let mut b = String::from("<dl>\n");
+    for (term, description) in items {
+        let _ = writeln!(b, "<dt>{term}</dt><dd>{description}</dd>");
+    }
+    b.push_str("</dl>\n");
+    b
+}
+
+/// A validity period, from and until dates.
+fn period(from: i64, until: i64) -> String {
+    format!("{} – {}", date(from), date(until))
+}
+
+/// A directory row's heading: the provider's name linking to the CA's page, then the
+/// service's name.
+fn ca_heading(l: &L, r: &Row<'_>) -> String {
+    format!(
+        "<a href=\"{}\">{}</a><br>{}",
+        escape(&r.path),
+        l.name(&r.provider.name),
+        l.name(&r.service.name)
+    )
+}
+
+// ---------------------------------------------------------------------------------------
 // Index.
+
+/// A table of the directory's CAs of `category`: a row per CA, headed by its names and
+/// link, with the `cells` of it (none: no row); one "none" row when there is no such CA.
+fn ca_table(
+    b: &mut String,
+    l: &L,
+    rows: &[Row<'_>],
+    category: Category,
+    caption: &str,
+    cols: &[String],
+    cells: impl Fn(&Row<'_>) -> Option<Vec<String>>,
+) {
+    table_start(b, caption, cols);
+    let mut n = 0;
+    for r in rows.iter().filter(|r| r.category == category) {
+        n += 1;
+        if let Some(cells) = cells(r) {
+            table_row(b, &ca_heading(l, r), &cells);
+        }
+    }
+    if n == 0 {
+        none_row(b, l, cols.len());
+    }
+    table_end(b);
+}
 
 fn render_index_with(
     list: &TrustList,
@@ -563,13 +626,11 @@ fn render_index_with(
     list_facts(&mut b, &l, list, now);
 
     // Licensed domestic CAs (Art. 11, 13).
-    let _ = write!(
-        b,
-        "<table>\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
-        l.t(
-            "许可的境内电子认证服务机构（第十一条、第十三条）",
-            "Licensed domestic certification service providers (Art. 11, 13)"
-        ),
+    let caption = l.t(
+        "许可的境内电子认证服务机构（第十一条、第十三条）",
+        "Licensed domestic certification service providers (Art. 11, 13)",
+    );
+    let cols = [
         l.t("机构", "Provider"),
         l.t("许可证编号", "Licence number"),
         l.t("发证机关", "Issuing authority"),
@@ -577,19 +638,12 @@ fn render_index_with(
         l.t("有效期至", "Valid until"),
         l.t("当前状态", "Status now"),
         l.t("证书策略", "Certificate policies"),
-    );
-    let mut n = 0;
-    for r in rows.iter().filter(|r| r.category == Category::Licensed) {
-        n += 1;
+    ];
+    ca_table(&mut b, &l, rows, Category::Licensed, &caption, &cols, |r| {
         let f = facts(r.service, now);
         let lic = f.licence;
-        let _ = writeln!(
-            b,
-            "<tr><th scope=\"row\"><a href=\"{}\">{}</a><br>{}</th><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&r.path),
-            l.name(&r.provider.name),
-            l.name(&r.service.name),
-            lic.map_or(String::new(), |x| escape(&x.number)),
+        Some(vec![
+            code(lic.map_or("", |x| x.number.as_str())),
             lic.map_or(String::new(), |x| escape(&x.issuing_authority)),
             lic.map_or(String::new(), |x| date(x.issued)),
             lic.map_or(String::new(), |x| date(x.expires)),
@@ -599,21 +653,15 @@ fn render_index_with(
             } else {
                 code_list(&f.policies)
             },
-        );
-    }
-    if n == 0 {
-        let _ = writeln!(b, "<tr><td colspan=\"7\">{}</td></tr>", none(&l));
-    }
-    b.push_str("</tbody>\n</table>\n");
+        ])
+    });
 
     // Approved foreign CAs (Art. 47–49).
-    let _ = write!(
-        b,
-        "<table>\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
-        l.t(
-            "经批准的境外电子认证服务机构（第四十七条至第四十九条）",
-            "Approved foreign certification service providers (Art. 47–49)"
-        ),
+    let caption = l.t(
+        "经批准的境外电子认证服务机构（第四十七条至第四十九条）",
+        "Approved foreign certification service providers (Art. 47–49)",
+    );
+    let cols = [
         l.t("机构", "Provider"),
         l.t("批准文号", "Decision number"),
         l.t("批准日期", "Decided"),
@@ -621,31 +669,18 @@ fn render_index_with(
         l.t("有效期", "Valid"),
         l.t("当前状态", "Status now"),
         l.t("批准范围", "Approved scope"),
-    );
-    let mut n = 0;
-    for r in rows.iter().filter(|r| r.category == Category::Approved) {
-        n += 1;
-        let f = facts(r.service, now);
-        let Some(a) = f.approval else { continue };
-        let _ = writeln!(
-            b,
-            "<tr><th scope=\"row\"><a href=\"{}\">{}</a><br>{}</th><td><code>{}</code></td><td>{}</td><td>{}</td><td>{} – {}</td><td>{}</td><td>{}</td></tr>",
-            escape(&r.path),
-            l.name(&r.provider.name),
-            l.name(&r.service.name),
-            escape(&a.decision),
+    ];
+    ca_table(&mut b, &l, rows, Category::Approved, &caption, &cols, |r| {
+        let a = facts(r.service, now).approval?;
+        Some(vec![
+            code(&a.decision),
             date(a.decided),
             basis_html(&l, a),
-            date(a.valid_from),
-            date(a.valid_until),
+            period(a.valid_from, a.valid_until),
             standing_html(&l, &standing(r.service, now)),
             scope_html(&l, a),
-        );
-    }
-    if n == 0 {
-        let _ = writeln!(b, "<tr><td colspan=\"7\">{}</td></tr>", none(&l));
-    }
-    b.push_str("</tbody>\n</table>\n");
+        ])
+    });
 
     // Approved foreign schemes (pointers carrying an approval).
     let schemes: Vec<(&Pointer, &Approval)> = list
@@ -654,62 +689,49 @@ fn render_index_with(
         .filter_map(|p| p.approval.as_ref().map(|a| (p, a)))
         .collect();
     if !schemes.is_empty() {
-        let _ = write!(
-            b,
-            "<table>\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
-            l.t("经批准的境外信任列表", "Approved foreign trust lists"),
+        let caption = l.t("经批准的境外信任列表", "Approved foreign trust lists");
+        let cols = [
             l.t("法域", "Territory"),
             l.t("列表位置", "Location"),
             l.t("批准文号", "Decision number"),
             l.t("有效期", "Valid"),
             l.t("签名证书数", "Pinned signers"),
             l.t("批准范围", "Approved scope"),
-        );
+        ];
+        table_start(&mut b, &caption, &cols);
         for (p, a) in schemes {
-            let _ = writeln!(
-                b,
-                "<tr><th scope=\"row\">{}</th><td>{}</td><td><code>{}</code></td><td>{} – {}</td><td>{}</td><td>{}</td></tr>",
-                escape(p.territory.as_deref().unwrap_or("?")),
-                link(&p.location),
-                escape(&a.decision),
-                date(a.valid_from),
-                date(a.valid_until),
-                p.signers.len(),
-                scope_html(&l, a),
+            table_row(
+                &mut b,
+                &escape(p.territory.as_deref().unwrap_or("?")),
+                &[
+                    link(&p.location),
+                    code(&a.decision),
+                    period(a.valid_from, a.valid_until),
+                    p.signers.len().to_string(),
+                    scope_html(&l, a),
+                ],
             );
         }
-        b.push_str("</tbody>\n</table>\n");
+        table_end(&mut b);
     }
 
-    // Other CA services.
-    let others: Vec<&Row<'_>> = rows
-        .iter()
-        .filter(|r| r.category == Category::OtherCa)
-        .collect();
-    if !others.is_empty() {
-        let _ = write!(
-            b,
-            "<table>\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
-            l.t(
-                "列表中的其他认证服务",
-                "Other certification services on the list"
-            ),
+    // Other CA services (the table only when there are some).
+    if rows.iter().any(|r| r.category == Category::OtherCa) {
+        let caption = l.t(
+            "列表中的其他认证服务",
+            "Other certification services on the list",
+        );
+        let cols = [
             l.t("机构", "Provider"),
             l.t("服务类型", "Service type"),
             l.t("当前状态", "Status now"),
-        );
-        for r in others {
-            let _ = writeln!(
-                b,
-                "<tr><th scope=\"row\"><a href=\"{}\">{}</a><br>{}</th><td><code>{}</code></td><td>{}</td></tr>",
-                escape(&r.path),
-                l.name(&r.provider.name),
-                l.name(&r.service.name),
-                escape(r.service.service_type.label()),
+        ];
+        ca_table(&mut b, &l, rows, Category::OtherCa, &caption, &cols, |r| {
+            Some(vec![
+                code(r.service.service_type.label()),
                 standing_html(&l, &standing(r.service, now)),
-            );
-        }
-        b.push_str("</tbody>\n</table>\n");
+            ])
+        });
     }
     page(
         &l,
@@ -727,23 +749,20 @@ fn render_index_with(
 }
 
 fn list_facts(b: &mut String, l: &L, list: &TrustList, now: i64) {
-    let _ = write!(
-        b,
-        "<dl>\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{}</dd>\n</dl>\n",
-        l.t("发布者", "Scheme operator"),
-        l.name(&list.operator),
-        l.t("法域", "Territory"),
-        escape(list.scheme_territory.as_deref().unwrap_or("?")),
-        l.t("序号", "Sequence number"),
-        list.sequence,
-        l.t("发布时间", "Issued"),
-        datetime(list.issued),
-        l.t("下次更新", "Next update"),
-        list.next_update
-            .map_or_else(|| l.t("无（列表已关闭）", "none (closed list)"), datetime),
-        l.t("状态时点", "Status as of"),
-        datetime(now),
-    );
+    let next = list
+        .next_update
+        .map_or_else(|| l.t("无（列表已关闭）", "none (closed list)"), datetime);
+    b.push_str(&dl(&[
+        (l.t("发布者", "Scheme operator"), l.name(&list.operator)),
+        (
+            l.t("法域", "Territory"),
+            escape(list.scheme_territory.as_deref().unwrap_or("?")),
+        ),
+        (l.t("序号", "Sequence number"), list.sequence.to_string()),
+        (l.t("发布时间", "Issued"), datetime(list.issued)),
+        (l.t("下次更新", "Next update"), next),
+        (l.t("状态时点", "Status as of"), datetime(now)),
+    ]));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -767,89 +786,86 @@ pub fn render_ca_page(
         "<p><a href=\"../index.html\">{}</a></p>",
         l.t("← 返回目录", "← Back to the directory")
     );
-    let _ = write!(
-        b,
-        "<dl>\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd><code>{}</code></dd>\n<dt>{}</dt><dd>{} ({} {})</dd>\n",
-        l.t("机构", "Provider"),
-        l.name(&provider.name),
-        l.t("服务名称", "Service name"),
-        l.name(&service.name),
-        l.t("服务类型", "Service type"),
-        escape(service.service_type.label()),
-        l.t("当前状态", "Status now"),
+    let status = format!(
+        "{} ({} {})",
         standing_html(&l, &standing(service, now)),
         l.t("时点", "as of"),
-        datetime(now),
+        datetime(now)
     );
+    let mut items = vec![
+        (l.t("机构", "Provider"), l.name(&provider.name)),
+        (l.t("服务名称", "Service name"), l.name(&service.name)),
+        (
+            l.t("服务类型", "Service type"),
+            code(service.service_type.label()),
+        ),
+        (l.t("当前状态", "Status now"), status),
+    ];
     if let Some(x) = f.licence {
-        let _ = write!(
-            b,
-            "<dt>{}</dt><dd><code>{}</code></dd>\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{} – {}</dd>\n",
-            l.t("许可证编号", "Licence number"),
-            escape(&x.number),
-            l.t("发证机关", "Issuing authority"),
-            escape(&x.issuing_authority),
-            l.t("许可证有效期", "Licence valid"),
-            date(x.issued),
-            date(x.expires),
-        );
+        items.extend([
+            (l.t("许可证编号", "Licence number"), code(&x.number)),
+            (
+                l.t("发证机关", "Issuing authority"),
+                escape(&x.issuing_authority),
+            ),
+            (
+                l.t("许可证有效期", "Licence valid"),
+                period(x.issued, x.expires),
+            ),
+        ]);
     }
     if let Some(a) = f.approval {
-        let _ = write!(
-            b,
-            "<dt>{}</dt><dd><code>{}</code> ({})</dd>\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{} – {}</dd>\n<dt>{}</dt><dd>{}</dd>\n",
-            l.t("批准文号", "Approval decision"),
-            escape(&a.decision),
-            date(a.decided),
-            l.t("依据与对方法域", "Basis and jurisdiction"),
-            basis_html(&l, a),
-            l.t("批准有效期", "Approval valid"),
-            date(a.valid_from),
-            date(a.valid_until),
-            l.t("批准范围", "Approved scope"),
-            scope_html(&l, a),
-        );
+        items.extend([
+            (
+                l.t("批准文号", "Approval decision"),
+                format!("{} ({})", code(&a.decision), date(a.decided)),
+            ),
+            (
+                l.t("依据与对方法域", "Basis and jurisdiction"),
+                basis_html(&l, a),
+            ),
+            (
+                l.t("批准有效期", "Approval valid"),
+                period(a.valid_from, a.valid_until),
+            ),
+            (l.t("批准范围", "Approved scope"), scope_html(&l, a)),
+        ]);
     }
     if !f.policies.is_empty() {
-        let _ = writeln!(
-            b,
-            "<dt>{}</dt><dd>{}</dd>",
+        items.push((
             l.t("备案的证书策略", "Filed certificate policies"),
-            code_list(&f.policies)
-        );
+            code_list(&f.policies),
+        ));
     }
     if let Some(c) = f.cps {
-        let _ = writeln!(
-            b,
-            "<dt>{}</dt><dd>{}</dd>",
+        items.push((
             l.t("电子认证业务规则", "Certification practice statement"),
-            link(c)
-        );
+            link(c),
+        ));
     }
     if let Some(s) = &f.successor {
-        let _ = writeln!(
-            b,
-            "<dt>{}</dt><dd>{}</dd>",
-            l.t("承接机构", "Successor"),
-            escape(s)
-        );
+        items.push((l.t("承接机构", "Successor"), escape(s)));
     }
-    let _ = writeln!(
-        b,
-        "<dt>{}</dt><dd>{} {}</dd>\n</dl>",
+    items.push((
         l.t("所在列表", "On the list"),
-        escape(list.scheme_territory.as_deref().unwrap_or("?")),
-        list.sequence
-    );
+        format!(
+            "{} {}",
+            escape(list.scheme_territory.as_deref().unwrap_or("?")),
+            list.sequence
+        ),
+    ));
+    b.push_str(&dl(&items));
 
     // Certificates.
-    let _ = write!(
-        b,
-        "<table>\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">SHA-256</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
-        l.t("证书", "Certificates"),
-        l.t("主题", "Subject"),
-        l.t("生效", "Not before"),
-        l.t("失效", "Not after"),
+    table_start(
+        &mut b,
+        &l.t("证书", "Certificates"),
+        &[
+            l.t("主题", "Subject"),
+            "SHA-256".to_string(),
+            l.t("生效", "Not before"),
+            l.t("失效", "Not after"),
+        ],
     );
     let mut n = 0;
     for id in &service.identities {
@@ -857,24 +873,20 @@ pub fn render_ca_page(
             DigitalIdentity::Certificate(der) => {
                 n += 1;
                 match Certificate::from_der(der) {
-                    Ok(c) => {
-                        let _ = writeln!(
-                            b,
-                            "<tr><th scope=\"row\">{}</th><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-                            escape(c.subject().display()),
-                            escape(c.sha256_hex()),
+                    Ok(c) => table_row(
+                        &mut b,
+                        &escape(c.subject().display()),
+                        &[
+                            code(c.sha256_hex()),
                             date(c.not_before()),
                             date(c.not_after()),
-                        );
-                    }
-                    Err(_) => {
-                        let _ = writeln!(
-                            b,
-                            "<tr><th scope=\"row\">{}</th><td><code>{}</code></td><td></td><td></td></tr>",
-                            l.t("（证书无法解析）", "(the certificate does not parse)"),
-                            sha256_hex(der),
-                        );
-                    }
+                        ],
+                    ),
+                    Err(_) => table_row(
+                        &mut b,
+                        &l.t("（证书无法解析）", "(the certificate does not parse)"),
+                        &[code(&sha256_hex(der)), String::new(), String::new()],
+                    ),
                 }
             }
             DigitalIdentity::SubjectName(s) => {
@@ -890,60 +902,57 @@ pub fn render_ca_page(
         }
     }
     if n == 0 {
-        let _ = writeln!(b, "<tr><td colspan=\"4\">{}</td></tr>", none(&l));
+        none_row(&mut b, &l, 4);
     }
-    b.push_str("</tbody>\n</table>\n");
+    table_end(&mut b);
 
     // Status history.
-    let _ = write!(
-        b,
-        "<table>\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
-        l.t("状态历史", "Status history"),
-        l.t("状态", "Status"),
-        l.t("起", "From"),
-        l.t("止", "Until"),
+    table_start(
+        &mut b,
+        &l.t("状态历史", "Status history"),
+        &[l.t("状态", "Status"), l.t("起", "From"), l.t("止", "Until")],
     );
     for iv in service.intervals() {
-        let _ = writeln!(
-            b,
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>",
-            status_label(&l, iv.status),
-            datetime(iv.from),
-            iv.until.map_or_else(|| l.t("至今", "now"), datetime),
+        table_row(
+            &mut b,
+            &status_label(&l, iv.status),
+            &[
+                datetime(iv.from),
+                iv.until.map_or_else(|| l.t("至今", "now"), datetime),
+            ],
         );
     }
-    b.push_str("</tbody>\n</table>\n");
+    table_end(&mut b);
 
     // Restrictions.
-    let _ = write!(
-        b,
-        "<table>\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
-        l.t(
+    table_start(
+        &mut b,
+        &l.t(
             "失信名单限制（第三十九条）",
-            "Dishonesty-list restrictions (Art. 39)"
+            "Dishonesty-list restrictions (Art. 39)",
         ),
-        l.t("起", "From"),
-        l.t("止", "Until"),
-        l.t("决定", "Decision"),
+        &[
+            l.t("起", "From"),
+            l.t("止", "Until"),
+            l.t("决定", "Decision"),
+        ],
     );
     for r in f.restrictions {
-        let _ = writeln!(
-            b,
-            "<tr><th scope=\"row\">{}{}</th><td>{}</td><td>{}</td></tr>",
-            date(r.from),
-            if r.covers(now) {
-                format!(" ({})", l.t("生效中", "in force"))
-            } else {
-                String::new()
-            },
-            date(r.until),
-            escape(&r.reason),
+        let in_force = if r.covers(now) {
+            format!(" ({})", l.t("生效中", "in force"))
+        } else {
+            String::new()
+        };
+        table_row(
+            &mut b,
+            &format!("{}{in_force}", date(r.from)),
+            &[date(r.until), escape(&r.reason)],
         );
     }
     if f.restrictions.is_empty() {
-        let _ = writeln!(b, "<tr><td colspan=\"3\">{}</td></tr>", none(&l));
+        none_row(&mut b, &l, 3);
     }
-    b.push_str("</tbody>\n</table>\n");
+    table_end(&mut b);
 
     let title = escape(&plain_name(&service.name, lang));
     let heading = l.name(&service.name);

@@ -415,6 +415,23 @@ impl ScopeChecks {
             code,
         });
     }
+
+    /// An Art. 47, 48 scope check (`ANCHOR.SCOPE`, `OUTSIDE_APPROVED_SCOPE`).
+    fn scope(
+        &mut self,
+        idx: Option<usize>,
+        result: CheckResult,
+        message: impl Into<Cow<'static, str>>,
+    ) {
+        self.push(
+            "ANCHOR.SCOPE",
+            idx,
+            result,
+            RULE_SCOPE,
+            Code::OutsideApprovedScope,
+            message,
+        );
+    }
 }
 
 const RULE_STATUS: &str = "Art. 5, 31, 34; trust-list service status";
@@ -487,25 +504,17 @@ pub(crate) fn evaluate(
             fmt_time(issued)
         ),
     };
-    match now {
-        Some(s) if s.status.is_granted() => out.push(
-            "ANCHOR.STATUS",
-            Some(k),
+    let (result, message) = match now {
+        Some(s) if s.status.is_granted() => (
             CheckResult::Passed,
-            RULE_STATUS,
-            Code::AnchorNotTrustedAtTime,
             format!(
                 "{service} ({}): granted since {}; {then_text}",
                 scope.provenance.list,
                 fmt_time(s.from)
             ),
         ),
-        Some(s) => out.push(
-            "ANCHOR.STATUS",
-            Some(k),
+        Some(s) => (
             CheckResult::Failed,
-            RULE_STATUS,
-            Code::AnchorNotTrustedAtTime,
             format!(
                 "{service} ({}): {} since {}; {then_text}{}",
                 scope.provenance.list,
@@ -516,51 +525,52 @@ pub(crate) fn evaluate(
                 ))
             ),
         ),
-        None => out.push(
-            "ANCHOR.STATUS",
-            Some(k),
+        None => (
             CheckResult::Failed,
-            RULE_STATUS,
-            Code::AnchorNotTrustedAtTime,
             format!(
                 "{service} ({}): no status at {}; {then_text}",
                 scope.provenance.list,
                 fmt_time(t)
             ),
         ),
-    }
+    };
+    out.push(
+        "ANCHOR.STATUS",
+        Some(k),
+        result,
+        RULE_STATUS,
+        Code::AnchorNotTrustedAtTime,
+        message,
+    );
 
     // Art. 11: a licence is valid five years from its issue date; a chain whose anchor's
     // licence is not in force at the validation time is not trusted. Art. 15: renewal is
     // due 30 days before expiry, so warn within those 30 days.
-    match &scope.licence {
-        Some(l) if t < l.issued => out.push(
-            "ANCHOR.LICENCE",
-            Some(k),
+    let not_trusted = Code::AnchorNotTrustedAtTime;
+    let licence: Option<(CheckResult, Code, Cow<'static, str>)> = match &scope.licence {
+        Some(l) if t < l.issued => Some((
             CheckResult::Failed,
-            RULE_LICENCE,
-            Code::AnchorNotTrustedAtTime,
+            not_trusted,
             format!(
                 "licence {} (issued by {}) is in force only from {}",
                 l.number,
                 l.issuing_authority,
                 fmt_time(l.issued)
-            ),
-        ),
-        Some(l) if t >= l.expires => out.push(
-            "ANCHOR.LICENCE",
-            Some(k),
+            )
+            .into(),
+        )),
+        Some(l) if t >= l.expires => Some((
             CheckResult::Failed,
-            RULE_LICENCE,
-            Code::AnchorNotTrustedAtTime,
+            not_trusted,
             format!(
                 "licence {} (issued by {} on {}) expired at {}",
                 l.number,
                 l.issuing_authority,
                 fmt_time(l.issued),
                 fmt_time(l.expires)
-            ),
-        ),
+            )
+            .into(),
+        )),
         Some(l) if l.expires.saturating_sub(t) <= LICENCE_EXPIRING_SOON_SECS => {
             let msg = format!(
                 "licence {} (issued by {}) expires at {}, within 30 days",
@@ -573,38 +583,36 @@ pub(crate) fn evaluate(
                 cert_index: Some(k),
                 message: msg.clone(),
             });
-            out.push(
-                "ANCHOR.LICENCE",
-                Some(k),
-                CheckResult::Warning,
-                RULE_LICENCE,
-                Code::LicenceExpiringSoon,
-                msg,
-            );
+            Some((CheckResult::Warning, Code::LicenceExpiringSoon, msg.into()))
         }
-        Some(l) => out.push(
-            "ANCHOR.LICENCE",
-            Some(k),
+        Some(l) => Some((
             CheckResult::Passed,
-            RULE_LICENCE,
-            Code::AnchorNotTrustedAtTime,
+            not_trusted,
             format!(
                 "licence {} (issued by {}) is in force from {} to {}",
                 l.number,
                 l.issuing_authority,
                 fmt_time(l.issued),
                 fmt_time(l.expires)
-            ),
-        ),
-        None if scope.kind == AnchorKind::Domestic => out.push(
+            )
+            .into(),
+        )),
+        None if scope.kind == AnchorKind::Domestic => Some((
+            CheckResult::Skipped,
+            not_trusted,
+            "the trust-list entry records no licence".into(),
+        )),
+        None => None,
+    };
+    if let Some((result, code, message)) = licence {
+        out.push(
             "ANCHOR.LICENCE",
             Some(k),
-            CheckResult::Skipped,
+            result,
             RULE_LICENCE,
-            Code::AnchorNotTrustedAtTime,
-            "the trust-list entry records no licence",
-        ),
-        None => {}
+            code,
+            message,
+        );
     }
 
     // Art. 39: a CA on the dishonesty list has its service restricted for a period; the
@@ -719,12 +727,9 @@ fn scope_policies(
     let approved = &approval.policy_oids;
     let valid: Vec<Oid> = match policies {
         None => {
-            out.push(
-                "ANCHOR.SCOPE",
+            out.scope(
                 None,
                 CheckResult::Skipped,
-                RULE_SCOPE,
-                Code::OutsideApprovedScope,
                 "certificate types not compared: policy processing failed",
             );
             return;
@@ -736,12 +741,9 @@ fn scope_policies(
         Some(PolicyOutcome::NoneRequired) => Vec::new(),
     };
     if valid.is_empty() {
-        out.push(
-            "ANCHOR.SCOPE",
+        out.scope(
             None,
             CheckResult::Failed,
-            RULE_SCOPE,
-            Code::OutsideApprovedScope,
             format!(
                 "the path is valid for no certificate policy, and approval {dec} covers only the certificate types {}",
                 oids(approved)
@@ -756,24 +758,18 @@ fn scope_policies(
         } else {
             format!("none of the policies {} is", oids(&valid))
         };
-        out.push(
-            "ANCHOR.SCOPE",
+        out.scope(
             None,
             CheckResult::Failed,
-            RULE_SCOPE,
-            Code::OutsideApprovedScope,
             format!(
                 "{what} among the certificate types approved by {dec} ({})",
                 oids(approved)
             ),
         );
     } else {
-        out.push(
-            "ANCHOR.SCOPE",
+        out.scope(
             None,
             CheckResult::Passed,
-            RULE_SCOPE,
-            Code::OutsideApprovedScope,
             format!(
                 "certificate type {} is approved by {dec}",
                 inside
@@ -799,12 +795,9 @@ fn scope_usages(
     let ku_ok = approval.key_usages.as_slice();
     for want in &opts.key_usage {
         if !ku_ok.contains(want) {
-            out.push(
-                "ANCHOR.SCOPE",
+            out.scope(
                 Some(0),
                 CheckResult::Failed,
-                RULE_SCOPE,
-                Code::OutsideApprovedScope,
                 format!(
                     "key usage {} is not among the application scenarios approved by {dec} ({})",
                     want.name(),
@@ -815,24 +808,18 @@ fn scope_usages(
     }
     if let Some(ku) = ext.key_usage {
         if ku_ok.iter().any(|b| ku.has(*b)) {
-            out.push(
-                "ANCHOR.SCOPE",
+            out.scope(
                 Some(0),
                 CheckResult::Passed,
-                RULE_SCOPE,
-                Code::OutsideApprovedScope,
                 format!(
                     "keyUsage {} allows a usage approved by {dec}",
                     ku.names().join(", ")
                 ),
             );
         } else {
-            out.push(
-                "ANCHOR.SCOPE",
+            out.scope(
                 Some(0),
                 CheckResult::Failed,
-                RULE_SCOPE,
-                Code::OutsideApprovedScope,
                 format!(
                     "keyUsage {} of the end-entity certificate allows none of the usages approved by {dec} ({})",
                     ku.names().join(", "),
@@ -845,12 +832,9 @@ fn scope_usages(
     let any_approved = eku_ok.iter().any(|e| e.as_bytes() == oid::ANY_EKU);
     for want in &opts.extended_key_usage {
         if !any_approved && !eku_ok.contains(want) {
-            out.push(
-                "ANCHOR.SCOPE",
+            out.scope(
                 Some(0),
                 CheckResult::Failed,
-                RULE_SCOPE,
-                Code::OutsideApprovedScope,
                 format!(
                     "extended key usage {want} is not among the application scenarios approved by {dec} ({})",
                     oids(eku_ok)
@@ -863,24 +847,18 @@ fn scope_usages(
         let meets = !eku_ok.is_empty()
             && (any_approved || any_asserted || eku.iter().any(|e| eku_ok.contains(e)));
         if meets {
-            out.push(
-                "ANCHOR.SCOPE",
+            out.scope(
                 Some(0),
                 CheckResult::Passed,
-                RULE_SCOPE,
-                Code::OutsideApprovedScope,
                 format!(
                     "extKeyUsage {} allows a purpose approved by {dec}",
                     oids(eku)
                 ),
             );
         } else {
-            out.push(
-                "ANCHOR.SCOPE",
+            out.scope(
                 Some(0),
                 CheckResult::Failed,
-                RULE_SCOPE,
-                Code::OutsideApprovedScope,
                 format!(
                     "extKeyUsage {} of the end-entity certificate allows none of the purposes approved by {dec} ({})",
                     oids(eku),
@@ -943,14 +921,7 @@ fn scope_algorithms(out: &mut ScopeChecks, approval: &Approval, path: &[&Certifi
     }
     let mut all_ok = key_findings.is_empty();
     for (idx, msg) in key_findings.into_iter().rev() {
-        out.push(
-            "ANCHOR.SCOPE",
-            Some(idx),
-            CheckResult::Failed,
-            RULE_SCOPE,
-            Code::OutsideApprovedScope,
-            msg,
-        );
+        out.scope(Some(idx), CheckResult::Failed, msg);
     }
     for idx in 0..path.len().saturating_sub(1) {
         let cert = path[idx];
@@ -977,12 +948,9 @@ fn scope_algorithms(out: &mut ScopeChecks, approval: &Approval, path: &[&Certifi
         };
         if !family.is_some_and(|f| approval.algorithms.iter().any(|a| a.family == f)) {
             all_ok = false;
-            out.push(
-                "ANCHOR.SCOPE",
+            out.scope(
                 Some(idx),
                 CheckResult::Failed,
-                RULE_SCOPE,
-                Code::OutsideApprovedScope,
                 format!(
                     "the signature on {} ({} {}{}) is not made with an algorithm approved by {dec} ({})",
                     cert.subject().display(),
@@ -995,12 +963,9 @@ fn scope_algorithms(out: &mut ScopeChecks, approval: &Approval, path: &[&Certifi
         }
     }
     if all_ok {
-        out.push(
-            "ANCHOR.SCOPE",
+        out.scope(
             None,
             CheckResult::Passed,
-            RULE_SCOPE,
-            Code::OutsideApprovedScope,
             format!(
                 "every key and signature of the path uses an algorithm approved by {dec} ({})",
                 approval.lists()

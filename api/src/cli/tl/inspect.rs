@@ -113,19 +113,6 @@ fn restriction_json(r: &Restriction) -> Value {
     json!({"from": fmt_time(r.from), "until": fmt_time(r.until), "reason": r.reason})
 }
 
-fn successor(s: &Service) -> Option<String> {
-    s.extensions
-        .miit
-        .as_ref()
-        .and_then(|m| m.successor.clone())
-        .or_else(|| {
-            s.extensions
-                .taken_over_by
-                .as_ref()
-                .map(|t| name(&t.tsp_name))
-        })
-}
-
 fn service_json(s: &Service) -> Value {
     let m = s.extensions.miit.clone().unwrap_or_default();
     json!({
@@ -140,7 +127,7 @@ fn service_json(s: &Service) -> Value {
         "restrictions": m.restrictions.iter().map(restriction_json).collect::<Vec<_>>(),
         "policyOids": m.policy_oids.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
         "cpsUrl": m.cps_url,
-        "successor": successor(s),
+        "successor": diff::successor(s, name),
         "history": s.history.iter().map(|h| json!({
             "status": h.status.label(),
             "since": fmt_time(h.status_start),
@@ -291,7 +278,7 @@ fn show_text(l: &TrustList, sha: &str) -> String {
             if let Some(c) = &m.cps_url {
                 line(format!("      CPS: {c}"));
             }
-            if let Some(su) = successor(sv) {
+            if let Some(su) = diff::successor(sv, name) {
                 line(format!("      successor: {su}"));
             }
         }
@@ -415,6 +402,14 @@ fn entry_name<C>(e: &Entry<C>) -> &'static str {
     }
 }
 
+/// The changes of a changed entry as JSON; none for an added or removed one.
+fn entry_changes<C>(e: &Entry<C>, change_json: fn(&C) -> Value) -> Vec<Value> {
+    match e {
+        Entry::Changed(cs) => cs.iter().map(change_json).collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn diff_json(
     d: &diff::Diff,
     (old, old_sha): (&TrustList, &str),
@@ -434,20 +429,14 @@ fn diff_json(
             "certificates": s.service.certificates,
             "licence": s.service.licence,
             "approval": s.service.approval,
-            "changes": match &s.entry {
-                Entry::Changed(cs) => cs.iter().map(service_change_json).collect::<Vec<_>>(),
-                _ => Vec::new(),
-            },
+            "changes": entry_changes(&s.entry, service_change_json),
         })).collect::<Vec<_>>(),
         "pointers": d.pointers.iter().map(|p| json!({
             "change": entry_name(&p.entry),
             "territory": p.pointer.territory,
             "location": p.pointer.location,
             "signers": p.pointer.signers,
-            "changes": match &p.entry {
-                Entry::Changed(cs) => cs.iter().map(pointer_change_json).collect::<Vec<_>>(),
-                _ => Vec::new(),
-            },
+            "changes": entry_changes(&p.entry, pointer_change_json),
         })).collect::<Vec<_>>(),
         "text": d.to_string(),
     })
