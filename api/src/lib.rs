@@ -1,7 +1,10 @@
-//! huren: the command-line interface (and, later, the validation service) over the
-//! `huren-validator` engine. This crate reads files and the clock; the engine does not.
+//! huren: the command-line interface and the validation service over the
+//! `huren-validator` and `huren-trustlists` engines. This crate reads files, the network and
+//! the clock; the engines do not.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod cli;
+pub mod config;
 pub mod render;
+pub mod server;

@@ -1,0 +1,3 @@
+//! The validation service: `app(state) -> Router` and what it is made of.
+
+pub mod state;

@@ -1,0 +1,122 @@
+//! The service's shared state: the current trust snapshot (swapped atomically), the caches,
+//! the configuration and the seams to the outside (clock, revocation, refresh).
+//!
+//! Handlers read the snapshot with one atomic load and never block a refresh; a refresh
+//! builds a new [`Loaded`] off to the side and swaps it in whole, or changes nothing.
+
+use arc_swap::ArcSwapOption;
+use huren_trustlists::snapshot::Snapshot;
+use huren_validator::{Crl, SignatureMemo};
+use std::sync::Arc;
+
+/// The source of the current time (Unix seconds). The service passes it to the engine; tests
+/// replace it.
+pub trait Clock: Send + Sync + 'static {
+    /// Now, Unix seconds.
+    fn now(&self) -> i64;
+}
+
+/// The system clock.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64)
+    }
+}
+
+/// One list of the snapshot, as `/v1/trust-lists` reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListStatus {
+    /// The configured name of the source.
+    pub name: String,
+    /// Where it comes from (URL or file path).
+    pub location: String,
+    /// Scheme operator (English name, else the first).
+    pub operator: String,
+    /// SchemeTerritory.
+    pub territory: String,
+    /// TSLSequenceNumber.
+    pub sequence: u64,
+    /// ListIssueDateTime.
+    pub issued: i64,
+    /// NextUpdate (`None`: closed list).
+    pub next_update: Option<i64>,
+    /// Anchors taken from it.
+    pub anchors: usize,
+    /// SHA-256 of the verified bytes, hex.
+    pub sha256: String,
+    /// The signer certificate's SHA-256, hex.
+    pub signer_sha256: String,
+    /// When it was last fetched (successfully or not), Unix seconds.
+    pub last_fetch: Option<i64>,
+    /// The error of the last fetch, if it failed (the snapshot then kept the last good
+    /// list).
+    pub last_error: Option<String>,
+}
+
+/// A verified, loaded trust snapshot: the anchor index and what it was built from.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The anchor index.
+    pub snapshot: Snapshot,
+    /// Each list.
+    pub lists: Vec<ListStatus>,
+    /// When it was built, Unix seconds.
+    pub loaded_at: i64,
+    /// Past this instant (the earliest NextUpdate plus the configured grace) every answer is
+    /// INDETERMINATE `TRUST_LIST_EXPIRED` and `/readyz` fails. `None`: every list is closed.
+    pub usable_until: Option<i64>,
+}
+
+impl Loaded {
+    /// Whether answers may rest on this snapshot at `now`.
+    pub fn usable_at(&self, now: i64) -> bool {
+        self.usable_until.is_none_or(|u| now <= u)
+    }
+}
+
+/// The current snapshot, swapped atomically. `None` until the first list verified.
+pub type TrustHandle = Arc<ArcSwapOption<Loaded>>;
+
+/// Revocation evidence the handlers ask for, beyond what the caller supplied. The online
+/// issue (CRL and OCSP fetching) implements it; until then [`NoRevocationSource`] answers
+/// with nothing, and the policy decides what a missing status means.
+pub trait RevocationSource: Send + Sync + 'static {
+    /// CRLs that may cover `chain` (end entity first), from caches or the network.
+    fn crls_for(&self, chain: &[Arc<huren_validator::Certificate>]) -> Vec<Crl>;
+}
+
+/// No revocation source: only caller-supplied evidence is used.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoRevocationSource;
+
+impl RevocationSource for NoRevocationSource {
+    fn crls_for(&self, _chain: &[Arc<huren_validator::Certificate>]) -> Vec<Crl> {
+        Vec::new()
+    }
+}
+
+/// Asks the refresher to fetch and verify every source now (`POST /v1/admin/refresh`).
+pub trait RefreshTrigger: Send + Sync + 'static {
+    /// Starts a refresh; returns without waiting for it.
+    fn trigger(&self);
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The current snapshot.
+    pub trust: TrustHandle,
+    /// Verified signatures, shared by all requests.
+    pub memo: Arc<SignatureMemo>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+    /// Online revocation (a seam for the revocation issue).
+    pub revocation: Arc<dyn RevocationSource>,
+    /// Refresh on demand.
+    pub refresh: Arc<dyn RefreshTrigger>,
+}
