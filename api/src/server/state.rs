@@ -9,6 +9,11 @@ use huren_trustlists::snapshot::Snapshot;
 use huren_validator::{Crl, SignatureMemo};
 use std::sync::Arc;
 
+use super::cache::ResultCache;
+use super::metrics::Metrics;
+use super::policy::Policies;
+use crate::config::Config;
+
 /// The source of the current time (Unix seconds). The service passes it to the engine; tests
 /// replace it.
 pub trait Clock: Send + Sync + 'static {
@@ -104,6 +109,29 @@ impl RevocationSource for NoRevocationSource {
 pub trait RefreshTrigger: Send + Sync + 'static {
     /// Starts a refresh; returns without waiting for it.
     fn trigger(&self);
+
+    /// What the refresher has done so far (for `/metrics`). Default: nothing.
+    fn counters(&self) -> RefreshCounters {
+        RefreshCounters::default()
+    }
+}
+
+/// The refresher's counters, for `/metrics` (`crate::refresh::Refresher` keeps them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RefreshCounters {
+    /// Source refreshes attempted (one per source per round).
+    pub attempts: u64,
+    /// Of those, the ones that failed (network, size, `.sha2`, signature, parse, lower
+    /// sequence number): each changed nothing but the list's `last_error`.
+    pub failures: u64,
+    /// Of those, the ones answered 304 Not Modified or with the bytes already held.
+    pub unchanged: u64,
+    /// Snapshots swapped in (a new verified list changed the anchors).
+    pub swaps: u64,
+    /// The last successful refresh, Unix seconds.
+    pub last_success: Option<i64>,
+    /// The last failed refresh, Unix seconds.
+    pub last_failure: Option<i64>,
 }
 
 /// What every handler shares.
@@ -119,4 +147,80 @@ pub struct AppState {
     pub revocation: Arc<dyn RevocationSource>,
     /// Refresh on demand.
     pub refresh: Arc<dyn RefreshTrigger>,
+    /// The configuration (limits, admin token, policies as configured).
+    pub config: Arc<Config>,
+    /// The offered policies, compiled.
+    pub policies: Arc<Policies>,
+    /// Rendered answers of repeated requests.
+    pub results: ResultCache,
+    /// The Prometheus registry.
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// The state of a service with `config`, reading trust from `trust` (which the refresher
+    /// swaps), time from `clock`, extra revocation evidence from `revocation`, and asking
+    /// `refresh` for on-demand refreshes. The signature memo and the result cache are sized
+    /// from `config.cache`. Fails, naming the policy and the value, when a configured policy
+    /// does not compile (an unknown profile, revocation mode, OID, key usage or EKU).
+    pub fn new(
+        config: Config,
+        trust: TrustHandle,
+        clock: Arc<dyn Clock>,
+        revocation: Arc<dyn RevocationSource>,
+        refresh: Arc<dyn RefreshTrigger>,
+    ) -> Result<AppState, String> {
+        let policies = Arc::new(Policies::compile(&config.policies)?);
+        let memo = Arc::new(SignatureMemo::new(config.cache.signatures));
+        let results = ResultCache::new(config.cache.results);
+        let metrics = Arc::new(Metrics::new(
+            trust.clone(),
+            clock.clone(),
+            memo.clone(),
+            results.clone(),
+            refresh.clone(),
+        ));
+        Ok(AppState {
+            trust,
+            memo,
+            clock,
+            revocation,
+            refresh,
+            config: Arc::new(config),
+            policies,
+            results,
+            metrics,
+        })
+    }
+}
+
+/// A [`RefreshTrigger`] that does nothing (a fixed snapshot: tests, `--config` without
+/// sources).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoRefresh;
+
+impl RefreshTrigger for NoRefresh {
+    fn trigger(&self) {}
+}
+
+/// A clock stopped at a given instant (tests, reproducible runs).
+#[derive(Debug, Default)]
+pub struct FixedClock(pub std::sync::atomic::AtomicI64);
+
+impl FixedClock {
+    /// A clock reading `t` (Unix seconds).
+    pub fn at(t: i64) -> Self {
+        FixedClock(std::sync::atomic::AtomicI64::new(t))
+    }
+
+    /// Moves the clock to `t`.
+    pub fn set(&self, t: i64) {
+        self.0.store(t, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> i64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
