@@ -6,5 +6,6 @@
 
 pub mod cli;
 pub mod config;
+pub mod refresh;
 pub mod render;
 pub mod server;

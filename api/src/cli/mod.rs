@@ -2,8 +2,11 @@
 //! 64 bad usage or unreadable input (EX_USAGE of sysexits.h). `huren tl` (trust lists) uses
 //! 0, 1 and 64 per command, documented in `cli/tl.rs`.
 
+mod serve;
 mod tl;
 mod validate;
+
+pub use serve::demo_curl as serve_demo_curl;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
@@ -25,6 +28,9 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Trust lists: build and sign, verify, show, diff, render the public directory.
     Tl(tl::TlArgs),
+    /// Run the validation service (HTTP API); with no argument, on 127.0.0.1:8080 with the
+    /// bundled demo trust list.
+    Serve(serve::ServeArgs),
 }
 
 /// Runs the CLI with `args` (program name first) and returns the process exit code.
@@ -44,5 +50,6 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
     match cli.command {
         Command::Validate(args) => validate::run(args),
         Command::Tl(args) => tl::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
