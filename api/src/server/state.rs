@@ -134,9 +134,20 @@ pub struct RefreshCounters {
     pub last_failure: Option<i64>,
 }
 
-/// What every handler shares.
+/// What every handler shares: one reference-counted [`Shared`], so that the clone axum makes
+/// for every request (and every layer that holds the state) is one atomic increment.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The contents of [`AppState`].
+pub struct Shared {
     /// The current snapshot.
     pub trust: TrustHandle,
     /// Verified signatures, shared by all requests.
@@ -180,7 +191,7 @@ impl AppState {
             results.clone(),
             refresh.clone(),
         ));
-        Ok(AppState {
+        Ok(AppState(Arc::new(Shared {
             trust,
             memo,
             clock,
@@ -190,7 +201,7 @@ impl AppState {
             policies,
             results,
             metrics,
-        })
+        })))
     }
 }
 
