@@ -31,7 +31,7 @@ use crate::server::state::{
     Clock, ListStatus, Loaded, RefreshCounters, RefreshTrigger, TrustHandle,
 };
 use huren_trustlists::model::Approval;
-use huren_trustlists::pointers::verify_via;
+use huren_trustlists::pointers::verify_approved;
 use huren_trustlists::snapshot::{ListRole, build_snapshot};
 use huren_trustlists::verify::{PinnedSigners, VerifiedTrustList, verify};
 use std::path::{Path, PathBuf};
@@ -1046,22 +1046,13 @@ impl Refresher {
 }
 
 /// Verifies a foreign list through the pointers of `main` and finds the approval its
-/// pointer carries (without one nothing in it is trusted: Art. 47).
+/// pointer carries.
 fn verify_foreign(
     bytes: &[u8],
     main: &VerifiedTrustList,
     now: i64,
 ) -> Result<(VerifiedTrustList, Approval), String> {
-    let v = verify_via(bytes, main, now).map_err(|e| e.to_string())?;
-    let territory = v.list().scheme_territory.clone().unwrap_or_default();
-    let approval = main
-        .list()
-        .pointers_for(&territory)
-        .find_map(|p| p.approval.clone())
-        .ok_or_else(|| {
-            format!("the pointer for {territory} carries no approval, so nothing in it is trusted (Art. 47)")
-        })?;
-    Ok((v, approval))
+    verify_approved(bytes, main, now).map_err(|e| e.to_string())
 }
 
 impl RefreshTrigger for Refresher {

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use huren_trustlists::pointers::verify_via;
+use huren_trustlists::pointers::{verify_approved, verify_via};
 use huren_trustlists::sign::{ListSigner, SigningKey, sign_list};
 use huren_trustlists::snapshot::{ListRole, build_snapshot};
 use huren_trustlists::verify::{PinnedSigners, VerifiedTrustList, verify};
@@ -91,18 +91,12 @@ fn run_case(case: &Path) -> Result<(), String> {
     let t = time(&exp.time);
     let miit = miit_at(&exp, t);
     let foreign = exp.foreign_scheme.as_ref().map(|f| {
-        verify_via(&read(f), &miit, t)
+        verify_approved(&read(f), &miit, t)
             .unwrap_or_else(|e| panic!("{f} does not verify through the MIIT pointer: {e}"))
     });
     let mut lists = vec![(&miit, ListRole::Miit)];
-    if let Some(f) = &foreign {
-        let territory = f.list().scheme_territory.clone().expect("territory");
-        let approval = miit
-            .list()
-            .pointers_for(&territory)
-            .find_map(|p| p.approval.clone())
-            .expect("the pointer carries an approval");
-        lists.push((f, ListRole::ForeignScheme(approval)));
+    if let Some((f, approval)) = &foreign {
+        lists.push((f, ListRole::ForeignScheme(approval.clone())));
     }
     let snapshot = build_snapshot(&lists);
 

@@ -4,7 +4,7 @@
 
 use crate::dsig::AwsLc;
 use crate::error::Error;
-use crate::model::{Pointer, TrustList};
+use crate::model::{Approval, Pointer, TrustList};
 use crate::verify::{At, PinnedSigners, VerifiedTrustList, verify_with};
 use crate::xml::Limits;
 
@@ -62,6 +62,28 @@ pub fn verify_via(
         });
     }
     Ok(verified)
+}
+
+/// Verifies a foreign scheme's list through the pointer of MIIT's verified list (as
+/// [`verify_via`]) and returns it with the approval that pointer carries: a foreign list is
+/// trusted only inside that approval, and a pointer without one trusts nothing (Art. 47).
+pub fn verify_approved(
+    target: &[u8],
+    miit: &VerifiedTrustList,
+    time: i64,
+) -> Result<(VerifiedTrustList, Approval), Error> {
+    let v = verify_via(target, miit, time)?;
+    let territory = v.list().scheme_territory.clone().unwrap_or_default();
+    let approval = miit
+        .list()
+        .pointers_for(&territory)
+        .find_map(|p| p.approval.clone())
+        .ok_or_else(|| Error::Pointer {
+            message: format!(
+                "the pointer for {territory} carries no approval, so nothing in it is trusted (Art. 47)"
+            ),
+        })?;
+    Ok((v, approval))
 }
 
 /// Follows pivot lists: each is verified at its own ListIssueDateTime against the signers

@@ -3,7 +3,7 @@
 use super::EXIT_USAGE;
 use crate::render;
 use clap::{Args, ValueEnum};
-use huren_trustlists::pointers::verify_via;
+use huren_trustlists::pointers::verify_approved;
 use huren_trustlists::snapshot::{ListRole, Snapshot, build_snapshot};
 use huren_trustlists::verify::{PinnedSigners, VerifiedTrustList, verify};
 use huren_validator::{
@@ -346,19 +346,8 @@ fn load_snapshot(args: &ValidateArgs, list: &Path) -> Result<Snapshot, UsageErro
     let mut foreign: Vec<(VerifiedTrustList, ListRole)> = Vec::new();
     for f in &args.foreign_lists {
         let bytes = read(f, "foreign list")?;
-        let v = verify_via(&bytes, &miit, t)
+        let (v, approval) = verify_approved(&bytes, &miit, t)
             .map_err(|e| UsageError(format!("foreign list {}: {e}", f.display())))?;
-        let territory = v.list().scheme_territory.clone().unwrap_or_default();
-        let approval = miit
-            .list()
-            .pointers_for(&territory)
-            .find_map(|p| p.approval.clone())
-            .ok_or_else(|| {
-                UsageError(format!(
-                    "foreign list {}: the pointer for {territory} carries no approval, so nothing in it is trusted (Art. 47)",
-                    f.display()
-                ))
-            })?;
         foreign.push((v, ListRole::ForeignScheme(approval)));
     }
     let mut inputs: Vec<(&VerifiedTrustList, ListRole)> = vec![(&miit, ListRole::Miit)];
