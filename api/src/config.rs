@@ -31,7 +31,9 @@
 //!
 //! [cache]
 //! results = 50000
+//! results_mib = 64
 //! signatures = 20000
+//! intermediates = 4096
 //!
 //! [revocation]
 //! timeout_ms = 2000
@@ -43,6 +45,9 @@
 //! chain_length = 10
 //! batch_size = 50
 //! request_timeout_ms = 5000
+//! inline_signatures = 2                      # more: redone on the blocking pool
+//! rate_per_client = 0                        # validation requests/s per client; 0: off
+//! rate_burst = 50
 //! ```
 
 use serde::Deserialize;
@@ -174,17 +179,23 @@ fn default_revocation() -> String {
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct CacheConfig {
-    /// Result-cache entries.
+    /// Result-cache entries (0 disables the result cache).
     pub results: u64,
+    /// Result-cache memory, MiB (rendered answers are ~3–6 KiB each).
+    pub results_mib: u64,
     /// Signature-memo entries.
     pub signatures: usize,
+    /// Parsed intermediate certificates kept by their text as sent (0: parse every time).
+    pub intermediates: u64,
 }
 
 impl Default for CacheConfig {
     fn default() -> Self {
         CacheConfig {
             results: 100_000,
+            results_mib: 64,
             signatures: 100_000,
+            intermediates: 4096,
         }
     }
 }
@@ -223,6 +234,16 @@ pub struct LimitsConfig {
     pub batch_size: usize,
     /// Longest time one request may take, milliseconds.
     pub request_timeout_ms: u64,
+    /// Signature verifications (memo misses) a validation may do on the request's own
+    /// thread; one that needs more is redone with the full budget on the blocking pool.
+    /// 0: every validation that verifies a signature goes to the blocking pool.
+    pub inline_signatures: u32,
+    /// Validation requests a second one client (peer address) may make on average; over
+    /// it, 429 `RATE_LIMITED` with `Retry-After`. 0: no limit (the default; behind a proxy,
+    /// limit there).
+    pub rate_per_client: u32,
+    /// Validation requests one client may make at once before the rate applies.
+    pub rate_burst: u32,
 }
 
 impl Default for LimitsConfig {
@@ -232,6 +253,9 @@ impl Default for LimitsConfig {
             chain_length: 16,
             batch_size: 100,
             request_timeout_ms: 10_000,
+            inline_signatures: 2,
+            rate_per_client: 0,
+            rate_burst: 50,
         }
     }
 }
@@ -257,6 +281,14 @@ pub const ENV_VARS: &[(&str, &str)] = &[
         "admin_token: the bearer token of `POST /v1/admin/refresh`",
     ),
     ("HUREN_CACHE_RESULTS", "cache.results: result-cache entries"),
+    (
+        "HUREN_CACHE_RESULTS_MIB",
+        "cache.results_mib: result-cache memory, MiB",
+    ),
+    (
+        "HUREN_CACHE_INTERMEDIATES",
+        "cache.intermediates: parsed intermediate certificates kept",
+    ),
     (
         "HUREN_CACHE_SIGNATURES",
         "cache.signatures: signature-memo entries",
@@ -288,6 +320,18 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     (
         "HUREN_LIMITS_REQUEST_TIMEOUT_MS",
         "limits.request_timeout_ms: longest time one request may take",
+    ),
+    (
+        "HUREN_LIMITS_INLINE_SIGNATURES",
+        "limits.inline_signatures: signature verifications done on the request's thread",
+    ),
+    (
+        "HUREN_LIMITS_RATE_PER_CLIENT",
+        "limits.rate_per_client: validation requests a second per client (0: no limit)",
+    ),
+    (
+        "HUREN_LIMITS_RATE_BURST",
+        "limits.rate_burst: validation requests a client may make at once",
     ),
 ];
 
@@ -680,6 +724,8 @@ impl Config {
                     self.admin_token = Some(v);
                 }
                 "HUREN_CACHE_RESULTS" => self.cache.results = num(var, &v)?,
+                "HUREN_CACHE_RESULTS_MIB" => self.cache.results_mib = num(var, &v)?,
+                "HUREN_CACHE_INTERMEDIATES" => self.cache.intermediates = num(var, &v)?,
                 "HUREN_CACHE_SIGNATURES" => self.cache.signatures = num(var, &v)?,
                 "HUREN_REVOCATION_TIMEOUT_MS" => self.revocation.timeout_ms = pos::<u64>(var, &v)?,
                 "HUREN_REVOCATION_MAX_BYTES" => self.revocation.max_bytes = pos_usize(var, &v)?,
@@ -690,6 +736,11 @@ impl Config {
                 "HUREN_LIMITS_REQUEST_TIMEOUT_MS" => {
                     self.limits.request_timeout_ms = pos::<u64>(var, &v)?;
                 }
+                "HUREN_LIMITS_INLINE_SIGNATURES" => {
+                    self.limits.inline_signatures = num(var, &v)?;
+                }
+                "HUREN_LIMITS_RATE_PER_CLIENT" => self.limits.rate_per_client = num(var, &v)?,
+                "HUREN_LIMITS_RATE_BURST" => self.limits.rate_burst = num(var, &v)?,
                 _ => {}
             }
         }

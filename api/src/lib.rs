@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod json;
 pub mod refresh;
 pub mod render;
 pub mod server;

@@ -28,7 +28,7 @@
 
 use crate::config::{Config, ListRoleConfig, ListSource, Location, read_certificates};
 use crate::server::state::{
-    Clock, ListStatus, Loaded, RefreshCounters, RefreshTrigger, TrustHandle,
+    Clock, ListStatus, Loaded, RefreshCounters, RefreshTrigger, SourceReport, TrustHandle,
 };
 use huren_trustlists::model::Approval;
 use huren_trustlists::pointers::verify_approved;
@@ -231,6 +231,8 @@ pub struct Refresher {
     counters: Counters,
     notify: Notify,
     rounds: watch::Sender<u64>,
+    /// The fetch status of every list, as of the last refresh.
+    reports: Mutex<Vec<SourceReport>>,
 }
 
 impl std::fmt::Debug for Refresher {
@@ -423,6 +425,7 @@ impl Refresher {
             counters: Counters::default(),
             notify: Notify::new(),
             rounds: watch::channel(0).0,
+            reports: Mutex::new(Vec::new()),
         }))
     }
 
@@ -744,7 +747,40 @@ impl Refresher {
             }
         }
         self.publish(&held, now);
+        self.record_reports(&held);
         result
+    }
+
+    /// Keeps the fetch status of every list for `/v1/trust-lists`.
+    fn record_reports(&self, held: &[SourceHeld]) {
+        let mut out = Vec::new();
+        for (spec, h) in self.sources.iter().zip(held) {
+            out.push(SourceReport {
+                name: spec.name.clone(),
+                location: spec.location.text.clone(),
+                sequence: h.main.as_ref().map(|m| m.verified.list().sequence),
+                last_fetch: h.main_status.last_fetch,
+                last_error: h.main_status.last_error.clone(),
+            });
+            for (k, f) in spec.foreign.iter().enumerate() {
+                let held = h.foreign.get(k).and_then(Option::as_ref);
+                let st = h.foreign_status.get(k).cloned().unwrap_or_default();
+                let territory = held
+                    .and_then(|l| l.verified.list().scheme_territory.clone())
+                    .unwrap_or_else(|| format!("#{}", k + 1));
+                out.push(SourceReport {
+                    name: format!("{}/{territory}", spec.name),
+                    location: f.text.clone(),
+                    sequence: held.map(|l| l.verified.list().sequence),
+                    last_fetch: st.last_fetch,
+                    last_error: st.last_error,
+                });
+            }
+        }
+        match self.reports.lock() {
+            Ok(mut g) => *g = out,
+            Err(p) => *p.into_inner() = out,
+        }
     }
 
     async fn refresh_locked(
@@ -992,12 +1028,12 @@ impl Refresher {
             tracing::info!(snapshot = %snapshot.id(), lists = lists.len(), anchors = snapshot.anchors().len(), "trust snapshot swapped in");
         }
         *built = Some((digests, loaded_at));
-        self.trust.store(Some(Arc::new(Loaded {
+        self.trust.store(Some(Arc::new(Loaded::new(
             snapshot,
             lists,
             loaded_at,
             usable_until,
-        })));
+        ))));
     }
 
     /// Runs the refresher: a first round at once, then each source at its interval, and
@@ -1062,5 +1098,12 @@ impl RefreshTrigger for Refresher {
 
     fn counters(&self) -> RefreshCounters {
         Refresher::counters(self)
+    }
+
+    fn sources(&self) -> Vec<SourceReport> {
+        match self.reports.lock() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
     }
 }

@@ -1,87 +1,250 @@
 //! Rendering a validation [`Report`] as JSON (the API's result shape) or as text.
+//!
+//! The JSON is written by [`ReportFields`] straight from the report into one buffer (no
+//! intermediate `serde_json::Value`, no per-field strings): the service renders every fresh
+//! answer, and that cost is on the path of every new certificate.
 
-use huren_validator::{AnchorOutcome, PolicyOutcome, Report, fmt_time};
+use crate::json::{Obj, Out, Time};
+use huren_validator::{PolicyOutcome, Report, fmt_time};
 use serde_json::{Value, json};
 
 /// The JSON form of a report: `status`, `code`, `message`, `validationTime`, `path`,
-/// `checks`, `warnings`, `policies`, `revocation`, `validUntil`, `stats`, `anchor` (the
-/// trust-list facts about the anchor, `null` when it has no regulatory scope).
+/// `anchor`, `checks`, `revocation`, `warnings`, `policies`, `validUntil`, `stats` (`anchor`:
+/// the trust-list facts about the anchor, `null` when it has no regulatory scope).
 pub fn report_json(r: &Report) -> Value {
-    json!({
-        "status": r.status.as_str(),
-        "code": r.code.as_str(),
-        "message": r.message,
-        "validationTime": fmt_time(r.validation_time),
-        "path": r.path.iter().map(|p| json!({
-            "index": p.index,
-            "sha256": &*p.sha256,
-            "subject": &*p.subject,
-            "issuer": &*p.issuer,
-            "serial": p.serial,
-            "notBefore": fmt_time(p.not_before),
-            "notAfter": fmt_time(p.not_after),
-            "source": p.source.as_str(),
-        })).collect::<Vec<_>>(),
-        "checks": r.checks.iter().map(|c| json!({
-            "id": c.id,
-            "certIndex": c.cert_index,
-            "result": c.result.as_str(),
-            "rule": c.rule,
-            "code": c.code.as_str(),
-            "message": c.message,
-        })).collect::<Vec<_>>(),
-        "warnings": r.warnings.iter().map(|w| json!({
-            "code": w.code.as_str(),
-            "certIndex": w.cert_index,
-            "message": w.message,
-        })).collect::<Vec<_>>(),
-        "policies": match &r.policies {
-            None => Value::Null,
-            Some(PolicyOutcome::Any) => json!({"kind": "any"}),
-            Some(PolicyOutcome::NoneRequired) => json!({"kind": "none-required"}),
-            Some(PolicyOutcome::Policies(v)) => json!({"kind": "policies", "oids": v.iter().map(|o| o.to_string()).collect::<Vec<_>>()}),
-        },
-        "revocation": r.revocation.iter().map(|e| json!({
-            "certIndex": e.cert_index,
-            "outcome": e.outcome,
-            "source": e.source,
-            "thisUpdate": e.this_update.map(fmt_time),
-            "nextUpdate": e.next_update.map(fmt_time),
-            "detail": e.detail,
-        })).collect::<Vec<_>>(),
-        "validUntil": r.valid_until.map(fmt_time),
-        "stats": {
-            "signaturesVerified": r.stats.signatures_verified,
-            "memoHits": r.stats.memo_hits,
-            "candidatesTried": r.stats.candidates_tried,
-            "pathsEvaluated": r.stats.paths_evaluated,
-        },
-        "anchor": r.anchor.as_ref().map_or(Value::Null, anchor_json),
-    })
+    let mut out = Out::with_capacity(8192);
+    out.object(|o| {
+        let f = ReportFields(r);
+        f.head(o);
+        f.body(o, Sections::ALL);
+    });
+    serde_json::from_slice(&out.into_bytes()).unwrap_or(Value::Null)
 }
 
-/// The `anchor` object: which trust-list entry the anchor is and its status at the
-/// validation time and at the end entity's issuance.
-fn anchor_json(a: &AnchorOutcome) -> Value {
-    json!({
-        "sha256": &*a.sha256,
-        "kind": a.kind.as_str(),
-        "label": a.label,
-        "list": a.provenance.list,
-        "territory": a.provenance.territory,
-        "sequence": a.provenance.sequence,
-        "service": a.provenance.service,
-        "reference": a.provenance.reference,
-        "licence": a.licence,
-        "licenceExpires": a.licence_expires.map(fmt_time),
-        "approval": a.approval,
-        "approvalValidUntil": a.approval_valid_until.map(fmt_time),
-        "statusAtValidationTime": a.status_at_validation_time,
-        "statusSince": a.status_since.map(fmt_time),
-        "statusAtIssuance": a.status_at_issuance,
-        "leafIssued": fmt_time(a.leaf_issued),
-        "successor": a.successor,
-    })
+/// Which of a report's sections an answer carries (`include` in a request).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Sections(u8);
+
+impl Sections {
+    /// The section names, in answer order.
+    pub const NAMES: [&'static str; 7] = [
+        "path",
+        "anchor",
+        "checks",
+        "revocation",
+        "warnings",
+        "policies",
+        "stats",
+    ];
+
+    /// Every section.
+    pub const ALL: Sections = Sections(0x7f);
+
+    /// The sections named (each one of [`Sections::NAMES`]); an unknown name is an error
+    /// naming it.
+    pub fn parse<S: AsRef<str>>(names: &[S]) -> Result<Sections, String> {
+        let mut bits = 0u8;
+        for n in names {
+            let n = n.as_ref();
+            let i = Self::NAMES.iter().position(|k| *k == n).ok_or_else(|| {
+                format!(
+                    "unknown section {:?}; one of {}",
+                    n.chars().take(40).collect::<String>(),
+                    Self::NAMES.join(", ")
+                )
+            })?;
+            bits |= 1 << i;
+        }
+        Ok(Sections(bits))
+    }
+
+    /// Whether section `name` is included.
+    pub fn has(self, name: &str) -> bool {
+        Self::NAMES
+            .iter()
+            .position(|k| *k == name)
+            .is_some_and(|i| self.0 & (1 << i) != 0)
+    }
+
+    /// The set as one byte (for cache keys).
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+}
+
+/// Writes a report's fields into a JSON object that a caller is building (the service adds
+/// its own fields between the head and the body).
+pub struct ReportFields<'a>(pub &'a Report);
+
+impl ReportFields<'_> {
+    /// `status`, `code`, `message`, `validationTime`.
+    pub fn head(&self, o: &mut Obj<'_>) {
+        let r = self.0;
+        o.field("status", r.status.as_str())
+            .field("code", r.code.as_str())
+            .field("message", r.message.as_str())
+            .field("validationTime", Time(r.validation_time));
+    }
+
+    /// `path`, `anchor`, `checks`, `revocation`, `warnings`, `policies`, `validUntil`,
+    /// `stats`: the sections in `include` (`validUntil` always).
+    pub fn body(&self, o: &mut Obj<'_>, include: Sections) {
+        let r = self.0;
+        let has = |i: usize| include.0 & (1 << i) != 0;
+        if has(0) {
+            self.path(o);
+        }
+        if has(1) {
+            self.anchor(o);
+        }
+        if has(2) {
+            self.checks(o);
+        }
+        if has(3) {
+            self.revocation(o);
+        }
+        if has(4) {
+            self.warnings(o);
+        }
+        if has(5) {
+            self.policies(o);
+        }
+        o.field("validUntil", r.valid_until.map(Time));
+        if has(6) {
+            self.stats(o);
+        }
+    }
+
+    fn path(&self, o: &mut Obj<'_>) {
+        let r = self.0;
+        o.with("path", |out| {
+            out.array(r.path.iter().map(|p| {
+                move |out: &mut Out| {
+                    out.object(|e| {
+                        e.field("index", p.index)
+                            .field("sha256", &*p.sha256)
+                            .field("subject", &*p.subject)
+                            .field("issuer", &*p.issuer)
+                            .field("serial", p.serial.as_str())
+                            .field("notBefore", Time(p.not_before))
+                            .field("notAfter", Time(p.not_after))
+                            .field("source", p.source.as_str());
+                    })
+                }
+            }))
+        });
+    }
+
+    fn anchor(&self, o: &mut Obj<'_>) {
+        let r = self.0;
+        o.with("anchor", |out| match &r.anchor {
+            None => out.raw("null"),
+            Some(a) => out.object(|e| {
+                e.field("sha256", &*a.sha256)
+                    .field("kind", a.kind.as_str())
+                    .field("label", a.label.as_deref())
+                    .field("list", a.provenance.list.as_str())
+                    .field("territory", a.provenance.territory.as_str())
+                    .field("sequence", a.provenance.sequence)
+                    .field("service", a.provenance.service.as_str())
+                    .field("reference", a.provenance.reference.as_deref())
+                    .field("licence", a.licence.as_deref())
+                    .field("licenceExpires", a.licence_expires.map(Time))
+                    .field("approval", a.approval.as_deref())
+                    .field("approvalValidUntil", a.approval_valid_until.map(Time))
+                    .field(
+                        "statusAtValidationTime",
+                        a.status_at_validation_time.as_str(),
+                    )
+                    .field("statusSince", a.status_since.map(Time))
+                    .field("statusAtIssuance", a.status_at_issuance.as_str())
+                    .field("leafIssued", Time(a.leaf_issued))
+                    .field("successor", a.successor.as_deref());
+            }),
+        });
+    }
+
+    fn checks(&self, o: &mut Obj<'_>) {
+        let r = self.0;
+        o.with("checks", |out| {
+            out.array(r.checks.iter().map(|c| {
+                move |out: &mut Out| {
+                    out.object(|e| {
+                        e.field("id", c.id)
+                            .field("certIndex", c.cert_index)
+                            .field("result", c.result.as_str())
+                            .field("rule", c.rule)
+                            .field("code", c.code.as_str())
+                            .field("message", &*c.message);
+                    })
+                }
+            }))
+        });
+    }
+
+    fn revocation(&self, o: &mut Obj<'_>) {
+        let r = self.0;
+        o.with("revocation", |out| {
+            out.array(r.revocation.iter().map(|e| {
+                move |out: &mut Out| {
+                    out.object(|o| {
+                        o.field("certIndex", e.cert_index)
+                            .field("outcome", e.outcome)
+                            .field("source", e.source.as_str())
+                            .field("thisUpdate", e.this_update.map(Time))
+                            .field("nextUpdate", e.next_update.map(Time))
+                            .field("detail", e.detail.as_deref());
+                    })
+                }
+            }))
+        });
+    }
+
+    fn warnings(&self, o: &mut Obj<'_>) {
+        let r = self.0;
+        o.with("warnings", |out| {
+            out.array(r.warnings.iter().map(|w| {
+                move |out: &mut Out| {
+                    out.object(|o| {
+                        o.field("code", w.code.as_str())
+                            .field("certIndex", w.cert_index)
+                            .field("message", w.message.as_str());
+                    })
+                }
+            }))
+        });
+    }
+
+    fn policies(&self, o: &mut Obj<'_>) {
+        let r = self.0;
+        o.with("policies", |out| match &r.policies {
+            None => out.raw("null"),
+            Some(PolicyOutcome::Any) => out.object(|o| {
+                o.field("kind", "any");
+            }),
+            Some(PolicyOutcome::NoneRequired) => out.object(|o| {
+                o.field("kind", "none-required");
+            }),
+            Some(PolicyOutcome::Policies(v)) => out.object(|o| {
+                o.field("kind", "policies").with("oids", |out| {
+                    let oids: Vec<String> = v.iter().map(|x| x.to_string()).collect();
+                    out.array(oids.iter().map(String::as_str));
+                });
+            }),
+        });
+    }
+
+    fn stats(&self, o: &mut Obj<'_>) {
+        let r = self.0;
+        o.with("stats", |out| {
+            out.object(|o| {
+                o.field("signaturesVerified", r.stats.signatures_verified)
+                    .field("memoHits", r.stats.memo_hits)
+                    .field("candidatesTried", r.stats.candidates_tried)
+                    .field("pathsEvaluated", r.stats.paths_evaluated);
+            })
+        });
+    }
 }
 
 /// A readable, multi-line explanation.
@@ -186,7 +349,7 @@ pub fn snapshot_json(s: &huren_trustlists::snapshot::Snapshot) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use huren_validator::{AnchorKind, Code, Provenance};
+    use huren_validator::{AnchorKind, AnchorOutcome, Code, Provenance};
 
     fn report(anchor: Option<AnchorOutcome>) -> Report {
         Report {

@@ -241,6 +241,14 @@ async fn a_good_list_is_loaded_and_bad_ones_change_nothing() {
     let e = r.refresher.refresh_source(0).await.unwrap_err();
     assert!(e.contains("404"), "{e}");
     assert!(r.trust.load_full().is_none());
+    // The source's status says why, though no list was ever loaded (`/v1/trust-lists`).
+    let sources = RefreshTrigger::sources(&*r.refresher);
+    assert_eq!(sources.len(), 1);
+    assert_eq!(sources[0].name, "miit");
+    assert_eq!(sources[0].location, url);
+    assert_eq!(sources[0].sequence, None);
+    assert_eq!(sources[0].last_fetch, Some(t("2026-06-01T00:00:00Z")));
+    assert_eq!(sources[0].last_error.as_deref(), Some(e.as_str()));
 
     // A good list.
     let signer = demo_signer();
@@ -252,6 +260,11 @@ async fn a_good_list_is_loaded_and_bad_ones_change_nothing() {
     assert_eq!(l.lists[0].sha256, sha256_hex(&good));
     assert_eq!(l.lists[0].last_error, None);
     assert!(l.lists[0].anchors > 0);
+    let sources = RefreshTrigger::sources(&*r.refresher);
+    assert_eq!(
+        (sources[0].sequence, sources[0].last_error.as_deref()),
+        (Some(2), None)
+    );
     assert_eq!(
         l.usable_until,
         Some(t("2030-12-31T23:59:59Z") + 3600),

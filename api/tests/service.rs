@@ -40,12 +40,7 @@ fn demo_loaded() -> Loaded {
     let v = verify(&bytes, &pinned, now()).unwrap();
     let snapshot = build_snapshot(&[(&v, ListRole::Miit)]);
     let usable_until = snapshot.next_update();
-    Loaded {
-        snapshot,
-        lists: Vec::new(),
-        loaded_at: now(),
-        usable_until,
-    }
+    Loaded::new(snapshot, Vec::new(), now(), usable_until)
 }
 
 #[derive(Default)]
@@ -656,4 +651,148 @@ async fn anchors_and_trust_lists() {
         StatusCode::METHOD_NOT_ALLOWED,
         "METHOD_NOT_ALLOWED",
     );
+}
+
+#[tokio::test]
+async fn work_beyond_the_inline_budget_is_redone_with_the_full_budget() {
+    // The demo chain needs two signature verifications with a cold memo (leaf by the
+    // intermediate, intermediate by the anchor).
+    let stats = |v: &Value| {
+        (
+            v["stats"]["signaturesVerified"].as_u64().unwrap(),
+            v["stats"]["memoHits"].as_u64().unwrap(),
+        )
+    };
+    for (inline, want) in [(2, (2, 0)), (1, (1, 1)), (0, (2, 0))] {
+        let mut config = Config::default();
+        config.limits.inline_signatures = inline;
+        let s = service_with(config, Some(demo_loaded()), Arc::new(NoRefresh));
+        let (st, h, v) = post_json(&s.app, "/v1/validate", &demo_request()).await;
+        assert_eq!(st, StatusCode::OK);
+        assert_eq!(h["x-huren-cache"], "miss");
+        assert_eq!(v["status"], "VALID", "inline {inline}: {v:#}");
+        // With 1 inline signature, the first run verified the leaf's signature and ran out
+        // on the intermediate's; the second took the first from the memo.
+        assert_eq!(stats(&v), want, "inline {inline}: {:#}", v["stats"]);
+    }
+}
+
+#[tokio::test]
+async fn intermediates_are_parsed_once() {
+    let s = service();
+    let mut r = demo_request();
+    for fresh in [false, true, true] {
+        r["fresh"] = json!(fresh);
+        let (_, _, v) = post_json(&s.app, "/v1/validate", &r).await;
+        assert_eq!(v["status"], "VALID", "{v:#}");
+    }
+    // The same text, differently laid out, is another entry (the key is the text as sent).
+    let reflowed = read("testvectors/demo/intermediates.pem").replace('\n', "\r\n");
+    r["intermediates"] = json!([reflowed]);
+    let (_, _, v) = post_json(&s.app, "/v1/validate", &r).await;
+    assert_eq!(v["status"], "VALID", "{v:#}");
+    // A text that does not parse is a request problem every time, and never kept.
+    r["intermediates"] = json!(["-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"]);
+    for _ in 0..2 {
+        let (st, _, v) = post_json(&s.app, "/v1/validate", &r).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{v:#}");
+    }
+    let (_, _, b) = call(&s.app, get("/metrics")).await;
+    let text = String::from_utf8(b.to_vec()).unwrap();
+    assert_eq!(metric(&text, "huren_intermediate_cache_hits_total"), 2.0);
+    assert_eq!(metric(&text, "huren_intermediate_cache_misses_total"), 4.0);
+}
+
+#[tokio::test]
+async fn a_request_over_its_time_gets_request_timeout() {
+    let mut cfg = Config::default();
+    cfg.limits.request_timeout_ms = 50;
+    let s = service_with(cfg, Some(demo_loaded()), Arc::new(NoRefresh));
+    // A body that never ends: the request cannot finish, the limit answers it.
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(1);
+    let req = Request::post("/v1/validate")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from_stream(tokio_stream_from(rx)))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let (st, h, b) = tokio::time::timeout(std::time::Duration::from_secs(10), call(&s.app, req))
+        .await
+        .expect("answered by the time limit");
+    drop(tx);
+    let v: Value = serde_json::from_slice(&b).unwrap();
+    assert_problem(
+        st,
+        &h,
+        &v,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "REQUEST_TIMEOUT",
+    );
+    assert_eq!(h[header::RETRY_AFTER], "1");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(50));
+    // The service goes on answering.
+    let (st, _, v) = post_json(&s.app, "/v1/validate", &demo_request()).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v["status"], "VALID");
+}
+
+#[tokio::test]
+async fn clients_over_the_rate_get_rate_limited_with_retry_after() {
+    let mut cfg = Config::default();
+    cfg.limits.rate_per_client = 1;
+    cfg.limits.rate_burst = 2;
+    let s = service_with(cfg, Some(demo_loaded()), Arc::new(NoRefresh));
+    for _ in 0..2 {
+        let (st, _, v) = post_json(&s.app, "/v1/validate", &demo_request()).await;
+        assert_eq!(st, StatusCode::OK, "{v:#}");
+    }
+    let (st, h, v) = post_json(&s.app, "/v1/validate", &demo_request()).await;
+    assert_problem(st, &h, &v, StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED");
+    assert_eq!(h[header::RETRY_AFTER], "1");
+    // Only the validation endpoints are limited.
+    let (st, _, _) = call(&s.app, get("/v1/policies")).await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, _, _) = call(&s.app, get("/livez")).await;
+    assert_eq!(st, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn include_chooses_the_sections_of_the_answer() {
+    let s = service();
+    let (_, _, full) = post_json(&s.app, "/v1/validate", &demo_request()).await;
+    let mut r = demo_request();
+    r["include"] = json!(["anchor"]);
+    let (st, h, v) = post_json(&s.app, "/v1/validate", &r).await;
+    assert_eq!(st, StatusCode::OK);
+    // Another set of sections is another cache entry.
+    assert_eq!(h["x-huren-cache"], "miss");
+    assert_eq!(v["status"], "VALID");
+    assert_eq!(v["anchor"], full["anchor"]);
+    for always in [
+        "code",
+        "message",
+        "retryable",
+        "validationTime",
+        "producedAt",
+        "nextUpdate",
+        "policy",
+        "trustSnapshot",
+        "validUntil",
+        "etsi",
+    ] {
+        assert_eq!(v[always], full[always], "{always}");
+    }
+    for left_out in [
+        "path",
+        "checks",
+        "revocation",
+        "warnings",
+        "policies",
+        "stats",
+    ] {
+        assert!(v.get(left_out).is_none(), "{left_out} in {v:#}");
+    }
+    r["include"] = json!(["path", "nonsense"]);
+    let (st, h, v) = post_json(&s.app, "/v1/validate", &r).await;
+    assert_problem(st, &h, &v, StatusCode::BAD_REQUEST, "INVALID_REQUEST");
+    assert!(v["detail"].as_str().unwrap().contains("nonsense"), "{v:#}");
 }

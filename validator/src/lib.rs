@@ -56,7 +56,7 @@ pub use error::Error;
 pub use memo::SignatureMemo;
 pub use names::ServerName;
 pub use oid::Oid;
-pub use path::validate;
+pub use path::{validate, validate_borrowed};
 pub use policy_tree::{PolicyInputs, PolicyOutcome};
 pub use profile::Profile;
 pub use report::{
@@ -67,7 +67,7 @@ pub use scope::{
     AlgorithmRule, AnchorKind, AnchorScope, Approval, KeyFamily, LICENCE_EXPIRING_SOON_SECS,
     Licence, Provenance, ServiceState, StatusInterval,
 };
-pub use time::{fmt_time, parse_rfc3339};
+pub use time::{Rfc3339, civil_time, fmt_time, parse_rfc3339};
 
 /// What to do about revocation (RFC 5280 §6.3).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

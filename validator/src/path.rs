@@ -68,7 +68,7 @@ struct Success<'a> {
 struct Search<'a> {
     opts: &'a ValidationOptions,
     anchors: &'a AnchorSet,
-    intermediates: &'a [Certificate],
+    intermediates: &'a [&'a Certificate],
     by_subject: NameIndex<'a>,
     /// Per intermediate: whether an anchor can be reached from it by issuer names at all.
     reachable: Vec<bool>,
@@ -100,13 +100,27 @@ pub fn validate(
     options: &ValidationOptions,
     memo: &SignatureMemo,
 ) -> Report {
+    let refs: Vec<&Certificate> = intermediates.iter().collect();
+    run(target, &refs, anchors, crls, options, memo, false)
+}
+
+/// [`validate`] with the intermediates borrowed, for a caller that keeps parsed
+/// intermediates shared between validations (a service's cache of known CA certificates).
+pub fn validate_borrowed(
+    target: &Certificate,
+    intermediates: &[&Certificate],
+    anchors: &AnchorSet,
+    crls: &[Crl],
+    options: &ValidationOptions,
+    memo: &SignatureMemo,
+) -> Report {
     run(target, intermediates, anchors, crls, options, memo, false)
 }
 
 /// [`validate`], for the caller's certificate or (`crl_signer`) for a CRL signer's own path.
-fn run(
-    target: &Certificate,
-    intermediates: &[Certificate],
+fn run<'a>(
+    target: &'a Certificate,
+    intermediates: &'a [&'a Certificate],
     anchors: &AnchorSet,
     crls: &[Crl],
     options: &ValidationOptions,
@@ -139,7 +153,8 @@ fn run(
     };
     let mut path = vec![target_node];
     let found = search.extend(&mut path);
-    let stats = search.stats.get();
+    let mut stats = search.stats.get();
+    stats.budget_exhausted |= search.exhausted.get();
     let time = options.time;
     match found {
         Some(s) => Report {
@@ -236,7 +251,7 @@ fn run(
 /// Which intermediates can reach an anchor through issuer-name links (RFC 4158 §3.5: a
 /// candidate that cannot is a dead end, whatever its signatures). Breadth-first from the
 /// intermediates issued under an anchor's name; linear in the number of intermediates.
-fn name_reachable(intermediates: &[Certificate], anchors: &AnchorSet) -> Vec<bool> {
+fn name_reachable(intermediates: &[&Certificate], anchors: &AnchorSet) -> Vec<bool> {
     let by_issuer = NameIndex::new(intermediates, |c| c.issuer());
     let mut reachable = vec![false; intermediates.len()];
     let mut queue: Vec<usize> = Vec::new();
@@ -271,7 +286,7 @@ enum NameIndex<'a> {
 impl<'a> NameIndex<'a> {
     const SCAN_LIMIT: usize = 8;
 
-    fn new(certs: &'a [Certificate], key: fn(&Certificate) -> &crate::names::Name) -> Self {
+    fn new(certs: &'a [&'a Certificate], key: fn(&Certificate) -> &crate::names::Name) -> Self {
         if certs.len() <= Self::SCAN_LIMIT {
             return NameIndex::Scan(key);
         }
@@ -283,7 +298,7 @@ impl<'a> NameIndex<'a> {
     }
 
     /// Calls `f` with the index of every certificate whose name is `name`, in input order.
-    fn for_each(&self, certs: &[Certificate], name: &[u8], mut f: impl FnMut(usize)) {
+    fn for_each(&self, certs: &[&Certificate], name: &[u8], mut f: impl FnMut(usize)) {
         match self {
             NameIndex::Scan(key) => {
                 for (i, c) in certs.iter().enumerate() {
@@ -300,7 +315,7 @@ impl<'a> NameIndex<'a> {
         }
     }
 
-    fn any(&self, certs: &[Certificate], name: &[u8]) -> bool {
+    fn any(&self, certs: &[&Certificate], name: &[u8]) -> bool {
         let mut found = false;
         self.for_each(certs, name, |_| found = true);
         found
@@ -494,7 +509,7 @@ impl<'a> Search<'a> {
                 if !self.reachable[i] {
                     return;
                 }
-                let c = &self.intermediates[i];
+                let c = self.intermediates[i];
                 let (m, r) = rank(c);
                 out.push((
                     Node {
@@ -894,6 +909,7 @@ impl<'a> Search<'a> {
                 self.name_budget.set(name_budget);
                 match outcome {
                     NameCheck::BudgetExceeded => {
+                        self.bump(|s| s.budget_exhausted = true);
                         cx.fail(
                             "NAME_CONSTRAINTS",
                             Some(idx),
@@ -1159,7 +1175,10 @@ impl<'a> Search<'a> {
                 ),
             ),
             PolicyError::BudgetExceeded => (
-                Code::PathBuildingBudgetExceeded,
+                {
+                    self.bump(|s| s.budget_exhausted = true);
+                    Code::PathBuildingBudgetExceeded
+                },
                 "policy processing exceeded its budget".into(),
             ),
         };
@@ -1489,6 +1508,7 @@ impl CrlSignatureCheck for Search<'_> {
         for c in self
             .intermediates
             .iter()
+            .copied()
             .chain(self.anchors.iter().map(|a| &**a.certificate()))
         {
             if c.subject() == crl.issuer() && !signers.iter().any(|s| std::ptr::eq(*s, c)) {

@@ -251,6 +251,9 @@ pub struct WorkStats {
     pub candidates_tried: u32,
     /// Complete paths evaluated.
     pub paths_evaluated: u32,
+    /// Whether any part of the work budget ran out: the answer may then differ from the one
+    /// a larger budget would give (a caller that tried a small budget first retries).
+    pub budget_exhausted: bool,
 }
 
 /// The revocation status found for one certificate of the path.

@@ -4,15 +4,27 @@ use crate::der::days_from_civil;
 
 /// RFC 3339 text of Unix seconds (UTC), `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn fmt_time(secs: i64) -> String {
+    Rfc3339(secs).to_string()
+}
+
+/// Unix seconds displayed as RFC 3339 text (UTC, `YYYY-MM-DDTHH:MM:SSZ`), for writing a time
+/// into a larger output without an intermediate string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rfc3339(pub i64);
+
+impl std::fmt::Display for Rfc3339 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (y, m, d, hh, mm, ss) = civil_time(self.0);
+        write!(f, "{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}Z")
+    }
+}
+
+/// Unix seconds as UTC calendar fields: (year, month 1–12, day 1–31, hour, minute, second).
+pub fn civil_time(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
     let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
+    let rem = secs.rem_euclid(86_400) as u32;
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    (y, m, d, rem / 3600, (rem % 3600) / 60, rem % 60)
 }
 
 fn civil_from_days(z: i64) -> (i64, u32, u32) {

@@ -182,9 +182,12 @@ async fn serve(config: Config) -> i32 {
     print_banner(&addr, demo, &trust, clock.now());
     tracing::info!(%addr, "listening");
 
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    let result = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
     task.abort();
     match result {
         Ok(()) => {

@@ -11,10 +11,18 @@
 //! (a certificate's notAfter, a CRL's nextUpdate, the next anchor status change, licence or
 //! approval end), the snapshot's `usable_until` (NextUpdate + grace) and now plus the TTL cap
 //! — checked against the service clock on every hit, and enforced by moka for memory.
+//!
+//! **Size**: bounded both in entries and in bytes (`cache.results`, `cache.results_mib`): an
+//! entry weighs its body's length, and at least the byte bound divided by the entry bound.
+//!
+//! A second, small cache keeps **parsed intermediates** by their text as sent: a CA
+//! certificate shared by millions of leaves is decoded, parsed and its key prepared once.
 
 use aws_lc_rs::digest;
 use axum::body::Bytes;
+use huren_validator::Certificate;
 use moka::sync::Cache;
+use prometheus_client::metrics::counter::Counter;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -39,32 +47,26 @@ pub struct Entry {
     pub body: Bytes,
     /// The answer's `nextUpdate`.
     pub expires_at: i64,
-    /// The answer's status (for the outcome metric).
-    pub status: &'static str,
-    /// The answer's code (for the outcome metric).
-    pub code: &'static str,
+    /// The outcome counter of the answer's status and code (counted again on every hit).
+    pub outcome: Counter,
     /// Seconds the entry may live, as computed when it was made (for moka's expiry).
     ttl_secs: u64,
 }
 
 impl Entry {
     /// An entry valid until `expires_at`, made at `now`.
-    pub fn new(
-        body: Bytes,
-        status: &'static str,
-        code: &'static str,
-        now: i64,
-        expires_at: i64,
-    ) -> Self {
+    pub fn new(body: Bytes, outcome: Counter, now: i64, expires_at: i64) -> Self {
         Entry {
             body,
             expires_at,
-            status,
-            code,
+            outcome,
             ttl_secs: expires_at.saturating_sub(now).max(0) as u64,
         }
     }
 }
+
+/// What an entry costs beside its body (key, expiry, moka's bookkeeping), bytes.
+const ENTRY_OVERHEAD: u64 = 160;
 
 struct PerEntry;
 
@@ -138,11 +140,18 @@ impl Default for KeyBuilder {
 }
 
 impl ResultCache {
-    /// A cache of at most `capacity` answers (0 disables it).
-    pub fn new(capacity: u64) -> Self {
-        let cache = (capacity > 0).then(|| {
+    /// A cache of at most `entries` answers taking at most `bytes` (either 0 disables it).
+    pub fn new(entries: u64, bytes: u64) -> Self {
+        let cache = (entries > 0 && bytes > 0).then(|| {
+            // Weight = bytes, but never less than bytes / entries: then neither bound is
+            // passed (moka bounds the total weight).
+            let floor = (bytes / entries).max(1);
             Cache::builder()
-                .max_capacity(capacity)
+                .max_capacity(bytes)
+                .weigher(move |_k: &Key, e: &Arc<Entry>| {
+                    let w = (e.body.len() as u64 + ENTRY_OVERHEAD).max(floor);
+                    u32::try_from(w).unwrap_or(u32::MAX)
+                })
                 .time_to_live(Duration::from_secs(TTL_CAP_SECS as u64))
                 .expire_after(PerEntry)
                 .build()
@@ -194,6 +203,75 @@ impl ResultCache {
             self.hits.load(Ordering::Relaxed),
             self.misses.load(Ordering::Relaxed),
             self.bypassed.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Entries held (approximate).
+    pub fn entries(&self) -> u64 {
+        self.cache.as_ref().map_or(0, |c| c.entry_count())
+    }
+
+    /// Bytes held, as weighed (approximate).
+    pub fn bytes(&self) -> u64 {
+        self.cache.as_ref().map_or(0, |c| c.weighted_size())
+    }
+}
+
+/// The certificates parsed from one `intermediates` text.
+pub type Parsed = Arc<[Arc<Certificate>]>;
+
+/// Parsed intermediate certificates keyed by the text a request sent them as (a PEM string
+/// with one or more blocks, or base64 DER). Only successful parses are kept.
+#[derive(Clone)]
+pub struct Intermediates {
+    cache: Option<Cache<Box<str>, Parsed>>,
+    hits: Arc<AtomicU64>,
+    misses: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for Intermediates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Intermediates")
+            .field("entries", &self.entries())
+            .finish()
+    }
+}
+
+impl Intermediates {
+    /// A cache of at most `capacity` texts (0 disables it).
+    pub fn new(capacity: u64) -> Self {
+        Intermediates {
+            cache: (capacity > 0).then(|| Cache::new(capacity)),
+            hits: Arc::default(),
+            misses: Arc::default(),
+        }
+    }
+
+    /// The certificates parsed from `text` before, if kept.
+    pub fn get(&self, text: &str) -> Option<Parsed> {
+        let c = self.cache.as_ref()?;
+        let found = c.get(text);
+        let n = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        n.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// Keeps the certificates parsed from `text`.
+    pub fn insert(&self, text: &str, certs: Parsed) {
+        if let Some(c) = &self.cache {
+            c.insert(text.into(), certs);
+        }
+    }
+
+    /// Hits and misses so far.
+    pub fn counters(&self) -> (u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
         )
     }
 

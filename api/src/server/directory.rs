@@ -336,6 +336,10 @@ pub struct TrustListsInfo {
     /// last fetch and its error.
     #[schema(value_type = Vec<Object>)]
     lists: Vec<Value>,
+    /// Every configured list, verified or not, with its last fetch and error (so that a
+    /// service that never loaded a list says why).
+    #[schema(value_type = Vec<Object>)]
+    sources: Vec<Value>,
 }
 
 /// Each loaded list and the snapshot built from them.
@@ -347,8 +351,23 @@ pub struct TrustListsInfo {
 )]
 pub async fn trust_lists(State(state): State<AppState>) -> Json<Value> {
     let now = state.clock.now();
+    let sources: Vec<Value> = state
+        .refresh
+        .sources()
+        .into_iter()
+        .map(|s| {
+            json!({
+                "name": s.name,
+                "location": s.location,
+                "verified": s.sequence.is_some(),
+                "sequence": s.sequence,
+                "lastFetch": s.last_fetch.map(fmt_time),
+                "lastError": s.last_error,
+            })
+        })
+        .collect();
     let Some(l) = state.trust.load_full() else {
-        return Json(json!({"snapshot": null, "lists": []}));
+        return Json(json!({"snapshot": null, "lists": [], "sources": sources}));
     };
     let id = l.snapshot.id();
     let lists: Vec<Value> = l
@@ -383,6 +402,7 @@ pub async fn trust_lists(State(state): State<AppState>) -> Json<Value> {
             "lists": render_lists(&l),
         },
         "lists": lists,
+        "sources": sources,
     }))
 }
 

@@ -5,7 +5,7 @@
 //! signature memo's hits, misses and entries, the snapshot's age and time to expiry, and the
 //! refresher's counters.
 
-use super::cache::ResultCache;
+use super::cache::{Intermediates, ResultCache};
 use super::state::{Clock, RefreshTrigger, TrustHandle};
 use huren_validator::SignatureMemo;
 use prometheus_client::collector::Collector;
@@ -44,6 +44,7 @@ struct Live {
     clock: Arc<dyn Clock>,
     memo: Arc<SignatureMemo>,
     results: ResultCache,
+    intermediates: Intermediates,
     refresh: Arc<dyn RefreshTrigger>,
 }
 
@@ -91,6 +92,31 @@ impl Collector for Live {
             "result_cache_entries",
             "Answers held in the result cache",
             self.results.entries() as i64,
+        )?;
+        gauge(
+            &mut e,
+            "result_cache_bytes",
+            "Bytes held by the result cache (as weighed)",
+            self.results.bytes() as i64,
+        )?;
+        let (hits, misses) = self.intermediates.counters();
+        counter(
+            &mut e,
+            "intermediate_cache_hits",
+            "Intermediates taken parsed from the cache",
+            hits,
+        )?;
+        counter(
+            &mut e,
+            "intermediate_cache_misses",
+            "Intermediates decoded and parsed",
+            misses,
+        )?;
+        gauge(
+            &mut e,
+            "intermediate_cache_entries",
+            "Parsed intermediates held",
+            self.intermediates.entries() as i64,
         )?;
         let m = self.memo.stats();
         counter(
@@ -199,6 +225,7 @@ impl Metrics {
         clock: Arc<dyn Clock>,
         memo: Arc<SignatureMemo>,
         results: ResultCache,
+        intermediates: Intermediates,
         refresh: Arc<dyn RefreshTrigger>,
     ) -> Self {
         let mut registry = Registry::with_prefix("huren");
@@ -219,6 +246,7 @@ impl Metrics {
             clock,
             memo,
             results,
+            intermediates,
             refresh,
         }));
         Metrics {
@@ -238,11 +266,12 @@ impl Metrics {
             .inc();
     }
 
-    /// Counts a validation answer.
-    pub fn outcome(&self, status: &'static str, code: &'static str) {
+    /// The counter of validation answers with `status` and `code` (a handle: a cached
+    /// answer keeps it, and counts a hit without a lookup).
+    pub fn outcome(&self, status: &'static str, code: &'static str) -> Counter {
         self.outcomes
             .get_or_create(&[("status", status), ("code", code)])
-            .inc();
+            .clone()
     }
 
     /// The Prometheus text exposition.

@@ -17,6 +17,7 @@
 
 pub mod cache;
 pub mod directory;
+pub mod limit;
 pub mod metrics;
 pub mod ops;
 pub mod policy;
@@ -33,10 +34,14 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use problem::{Problem, ProblemKind};
 use state::AppState;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -115,6 +120,40 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     routes().1
 }
 
+/// Request ids for requests that bring none: a per-process random prefix and a counter
+/// (`1f3a9c0e5b7d2a44-42`), unique within the process and across restarts, without asking
+/// the operating system for randomness on every request.
+#[derive(Clone, Debug)]
+struct RequestIds {
+    prefix: u64,
+    next: Arc<AtomicU64>,
+}
+
+impl RequestIds {
+    fn new() -> Self {
+        use std::hash::{BuildHasher, Hasher};
+        // RandomState is seeded from the operating system's randomness once per process.
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        RequestIds {
+            prefix: h.finish(),
+            next: Arc::new(AtomicU64::new(1)),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _request: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let id = format!("{:016x}-{n}", self.prefix);
+        HeaderValue::from_str(&id).ok().map(RequestId::new)
+    }
+}
+
 /// Counts each routed request by its route template and status.
 async fn count(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let endpoint = req
@@ -124,6 +163,33 @@ async fn count(State(state): State<AppState>, req: Request, next: Next) -> Respo
     let r = next.run(req).await;
     state.metrics.request(&endpoint, r.status().as_u16());
     r
+}
+
+/// Per-client rate limit of the validation endpoints (`limits.rate_per_client`): over it,
+/// 429 `RATE_LIMITED` with `Retry-After`, before the body is read.
+async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let validation = req
+        .extensions()
+        .get::<MatchedPath>()
+        .is_some_and(|m| m.as_str().starts_with("/v1/validate"));
+    if validation {
+        let client = req
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+        if let Err(secs) = state.limiter.take(client, std::time::Instant::now()) {
+            return Problem::new(
+                ProblemKind::RateLimited,
+                format!(
+                    "more than {} validation requests a second from this client; retry in {secs} s",
+                    state.config.limits.rate_per_client
+                ),
+            )
+            .retry_after(secs)
+            .into_response();
+        }
+    }
+    next.run(req).await
 }
 
 /// Refuses a body whose declared length is over the limit before reading any of it.
@@ -193,13 +259,14 @@ pub fn app(state: AppState) -> Router {
         .layer(tower::timeout::TimeoutLayer::new(Duration::from_millis(
             timeout_ms,
         )))
+        .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             declared_length,
         ))
         .layer(CatchPanicLayer::custom(panic_response));
     let outer = ServiceBuilder::new()
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(SetRequestIdLayer::x_request_id(RequestIds::new()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req
                 .headers()

@@ -7,9 +7,10 @@
 use arc_swap::ArcSwapOption;
 use huren_trustlists::snapshot::Snapshot;
 use huren_validator::{Crl, SignatureMemo};
+use serde_json::value::RawValue;
 use std::sync::Arc;
 
-use super::cache::ResultCache;
+use super::cache::{Intermediates, ResultCache};
 use super::metrics::Metrics;
 use super::policy::Policies;
 use crate::config::Config;
@@ -75,12 +76,38 @@ pub struct Loaded {
     /// Past this instant (the earliest NextUpdate plus the configured grace) every answer is
     /// INDETERMINATE `TRUST_LIST_EXPIRED` and `/readyz` fails. `None`: every list is closed.
     pub usable_until: Option<i64>,
+    /// The answers' `trustSnapshot` object, rendered once.
+    snapshot_json: Box<RawValue>,
 }
 
 impl Loaded {
+    /// A loaded snapshot.
+    pub fn new(
+        snapshot: Snapshot,
+        lists: Vec<ListStatus>,
+        loaded_at: i64,
+        usable_until: Option<i64>,
+    ) -> Self {
+        let snapshot_json =
+            serde_json::value::to_raw_value(&crate::render::snapshot_json(&snapshot))
+                .unwrap_or_else(|_| RawValue::NULL.to_owned());
+        Loaded {
+            snapshot,
+            lists,
+            loaded_at,
+            usable_until,
+            snapshot_json,
+        }
+    }
+
     /// Whether answers may rest on this snapshot at `now`.
     pub fn usable_at(&self, now: i64) -> bool {
         self.usable_until.is_none_or(|u| now <= u)
+    }
+
+    /// The `trustSnapshot` object of answers resting on it.
+    pub fn snapshot_json(&self) -> &RawValue {
+        &self.snapshot_json
     }
 }
 
@@ -114,6 +141,27 @@ pub trait RefreshTrigger: Send + Sync + 'static {
     fn counters(&self) -> RefreshCounters {
         RefreshCounters::default()
     }
+
+    /// The fetch status of each configured list, whether or not it ever verified (for
+    /// `/v1/trust-lists`). Default: none.
+    fn sources(&self) -> Vec<SourceReport> {
+        Vec::new()
+    }
+}
+
+/// The fetch status of one configured list (a source, or a foreign list it follows).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceReport {
+    /// The configured name (`name/TERRITORY` or `name/#k` for a foreign list).
+    pub name: String,
+    /// Where it comes from (URL or file path).
+    pub location: String,
+    /// The sequence number of the verified list held, if one is.
+    pub sequence: Option<u64>,
+    /// When it was last fetched, Unix seconds.
+    pub last_fetch: Option<i64>,
+    /// Why the last fetch failed, if it did.
+    pub last_error: Option<String>,
 }
 
 /// The refresher's counters, for `/metrics` (`crate::refresh::Refresher` keeps them).
@@ -164,6 +212,10 @@ pub struct Shared {
     pub policies: Arc<Policies>,
     /// Rendered answers of repeated requests.
     pub results: ResultCache,
+    /// Parsed intermediates, by their text as sent.
+    pub intermediates: Intermediates,
+    /// The per-client rate limit of the validation endpoints.
+    pub limiter: super::limit::RateLimiter,
     /// The Prometheus registry.
     pub metrics: Arc<Metrics>,
 }
@@ -183,12 +235,19 @@ impl AppState {
     ) -> Result<AppState, String> {
         let policies = Arc::new(Policies::compile(&config.policies)?);
         let memo = Arc::new(SignatureMemo::new(config.cache.signatures));
-        let results = ResultCache::new(config.cache.results);
+        let results = ResultCache::new(
+            config.cache.results,
+            config.cache.results_mib.saturating_mul(1 << 20),
+        );
+        let intermediates = Intermediates::new(config.cache.intermediates);
+        let limiter =
+            super::limit::RateLimiter::new(config.limits.rate_per_client, config.limits.rate_burst);
         let metrics = Arc::new(Metrics::new(
             trust.clone(),
             clock.clone(),
             memo.clone(),
             results.clone(),
+            intermediates.clone(),
             refresh.clone(),
         ));
         Ok(AppState(Arc::new(Shared {
@@ -200,6 +259,8 @@ impl AppState {
             config: Arc::new(config),
             policies,
             results,
+            intermediates,
+            limiter,
             metrics,
         })))
     }

@@ -4,14 +4,18 @@
 //! (none: INDETERMINATE `TRUST_LIST_UNAVAILABLE`; past `usable_until`: INDETERMINATE
 //! `TRUST_LIST_EXPIRED`, both after the inputs are checked) → result-cache lookup on the raw
 //! strings (a hit is answered on the async thread: no PEM decoding, no parsing) → decoding
-//! and parsing → validation on a blocking thread (signature math would stall the reactor) →
-//! the rendered answer, kept in the result cache until its `nextUpdate`.
+//! and parsing (intermediates from the parsed-intermediate cache) → validation within a small
+//! work budget on the request's thread (a new leaf under known intermediates: one signature),
+//! and, when that budget runs out, again with the full budget on the blocking pool (signature
+//! math beyond a few hundred microseconds would stall the reactor) → the answer, rendered
+//! straight from the report and kept in the result cache until its `nextUpdate`.
 
 use super::cache::{Entry, KeyBuilder, RETRYABLE_TTL_SECS, TIME_BUCKET_SECS, TTL_CAP_SECS};
 use super::policy::{DEFAULT_POLICY, Policy, eku_oid};
 use super::problem::{Problem, ProblemKind, json_error_detail};
 use super::state::{AppState, Loaded};
-use crate::render;
+use crate::json::{Out, Time};
+use crate::render::{self, Sections};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
@@ -19,11 +23,11 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64ct::{Base64, Encoding};
 use huren_validator::{
-    Certificate, Code, Crl, KeyUsageBit, Report, ServerName, Status, ValidationOptions, Warning,
-    fmt_time, parse_rfc3339, pem, validate,
+    Budget, Certificate, Code, Crl, KeyUsageBit, Report, ServerName, Status, ValidationOptions,
+    Warning, fmt_time, parse_rfc3339, pem, validate_borrowed,
 };
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::net::IpAddr;
 use std::sync::Arc;
 use utoipa::ToSchema;
@@ -65,6 +69,12 @@ pub struct ValidateRequest {
     /// Bypass the result cache (the fresh answer replaces the cached one).
     #[serde(default)]
     pub fresh: bool,
+    /// The sections of the answer wanted: any of `path`, `anchor`, `checks`, `revocation`,
+    /// `warnings`, `policies`, `stats` (default: all). `status`, `code`, `message`,
+    /// `retryable`, the times, `policy`, `trustSnapshot`, `validUntil` and `etsi` are always
+    /// there.
+    #[serde(default)]
+    pub include: Option<Vec<String>>,
 }
 
 /// The intended use.
@@ -332,7 +342,7 @@ fn decode_field(
     labels: &[&str],
     what: &str,
 ) -> Result<Vec<Vec<u8>>, Problem> {
-    if text.contains("PRIVATE KEY") {
+    if memchr::memmem::find(text.as_bytes(), b"PRIVATE KEY").is_some() {
         return Err(private_key_problem(field));
     }
     let trimmed = text.trim_start();
@@ -363,6 +373,7 @@ fn decode_field(
 
 /// What a request asks, checked.
 struct Asked {
+    include: Sections,
     policy: Arc<Policy>,
     time: i64,
     time_given: bool,
@@ -469,7 +480,14 @@ fn check_request(state: &AppState, req: &ValidateRequest, now: i64) -> Result<As
         }
         (None, None) => None,
     };
+    let include = match &req.include {
+        None => Sections::ALL,
+        Some(names) => {
+            Sections::parse(names).map_err(|e| Problem::invalid(format!("include: {e}")))?
+        }
+    };
     Ok(Asked {
+        include,
         policy,
         time,
         time_given,
@@ -483,44 +501,64 @@ fn check_request(state: &AppState, req: &ValidateRequest, now: i64) -> Result<As
 struct Inputs {
     /// The leaf, or why it is not a certificate (an outcome, not a request problem).
     leaf: Result<Certificate, huren_validator::Error>,
-    intermediates: Vec<Certificate>,
+    /// The intermediates: further blocks of `certificate`, then each `intermediates` text
+    /// (shared with the parsed-intermediate cache).
+    intermediates: Vec<Arc<Certificate>>,
     crls: Vec<Crl>,
+}
+
+/// Decodes and parses one `intermediates` text, from the cache when it was seen before.
+fn intermediate(
+    state: &AppState,
+    field: &str,
+    text: &str,
+) -> Result<Arc<[Arc<Certificate>]>, Problem> {
+    if let Some(certs) = state.intermediates.get(text) {
+        return Ok(certs);
+    }
+    let certs = decode_field(field, text, pem::CERTIFICATE_LABELS, "certificate")?
+        .iter()
+        .map(|d| {
+            Certificate::from_der(d)
+                .map(Arc::new)
+                .map_err(|e| Problem::invalid(format!("{field}: {e}")))
+        })
+        .collect::<Result<Arc<[_]>, _>>()?;
+    state.intermediates.insert(text, certs.clone());
+    Ok(certs)
 }
 
 fn decode_inputs(state: &AppState, req: &ValidateRequest) -> Result<Inputs, Problem> {
     let limit = state.config.limits.chain_length;
+    let too_long = || {
+        Problem::too_large(format!(
+            "the chain has more than {limit} certificates; at most {limit} are accepted"
+        ))
+    };
     let mut leaf_ders = decode_field(
         "certificate",
         &req.certificate,
         pem::CERTIFICATE_LABELS,
         "certificate",
-    )?;
-    let leaf_der = leaf_ders.remove(0);
-    let mut inter_ders: Vec<(String, Vec<u8>)> = leaf_ders
-        .into_iter()
-        .enumerate()
-        .map(|(i, d)| (format!("certificate (block {})", i + 2), d))
-        .collect();
+    )?
+    .into_iter();
+    let leaf_der = leaf_ders.next().unwrap_or_default();
+    let mut intermediates = Vec::with_capacity(req.intermediates.len());
+    for (i, d) in leaf_ders.enumerate() {
+        let c = Certificate::from_der(&d)
+            .map_err(|e| Problem::invalid(format!("certificate (block {}): {e}", i + 2)))?;
+        intermediates.push(Arc::new(c));
+        if 1 + intermediates.len() > limit {
+            return Err(too_long());
+        }
+    }
     for (i, s) in req.intermediates.iter().enumerate() {
-        let field = format!("intermediates[{i}]");
-        for d in decode_field(&field, s, pem::CERTIFICATE_LABELS, "certificate")? {
-            inter_ders.push((field.clone(), d));
-        }
-        if 1 + inter_ders.len() > limit {
-            break;
+        let certs = intermediate(state, &format!("intermediates[{i}]"), s)?;
+        intermediates.extend(certs.iter().cloned());
+        if 1 + intermediates.len() > limit {
+            return Err(too_long());
         }
     }
-    if 1 + inter_ders.len() > limit {
-        return Err(Problem::too_large(format!(
-            "the chain has more than {limit} certificates; at most {limit} are accepted"
-        )));
-    }
-    let intermediates = inter_ders
-        .iter()
-        .map(|(field, d)| {
-            Certificate::from_der(d).map_err(|e| Problem::invalid(format!("{field}: {e}")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
     let mut crls = Vec::new();
     for (i, s) in req.revocation.crls.iter().enumerate() {
         let field = format!("revocation.crls[{i}]");
@@ -553,7 +591,8 @@ fn cache_key(req: &ValidateRequest, asked: &Asked, loaded: &Loaded) -> super::ca
         .list(req.usage.key_usage.iter().map(|s| s.as_bytes()))
         .list(req.usage.eku.iter().map(|s| s.as_bytes()))
         .field(req.usage.dns_name.as_deref().unwrap_or("").as_bytes())
-        .field(req.usage.ip.as_deref().unwrap_or("").as_bytes());
+        .field(req.usage.ip.as_deref().unwrap_or("").as_bytes())
+        .field(&[asked.include.bits()]);
     k.finish()
 }
 
@@ -579,40 +618,64 @@ fn next_update(report: &Report, loaded: Option<&Loaded>, now: i64, time_given: b
     t
 }
 
-/// Renders an answer.
+/// Renders an answer: the report's fields with the service's around them, in the order of
+/// api.md.
 fn render_answer(
     report: &Report,
-    policy: &Policy,
+    asked: &Asked,
     loaded: Option<&Loaded>,
     now: i64,
     next: i64,
 ) -> Bytes {
-    let mut v = render::report_json(report);
-    let (indication, sub) = etsi(report.status, report.code);
-    if let Some(o) = v.as_object_mut() {
-        o.insert("retryable".into(), Value::Bool(retryable(report.code)));
-        o.insert("producedAt".into(), Value::String(fmt_time(now)));
-        o.insert("nextUpdate".into(), Value::String(fmt_time(next)));
-        o.insert(
-            "policy".into(),
-            json!({"id": policy.config.id, "version": policy.config.version}),
-        );
-        o.insert(
-            "trustSnapshot".into(),
-            loaded.map_or(Value::Null, |l| render::snapshot_json(&l.snapshot)),
-        );
-        o.insert(
-            "etsi".into(),
-            json!({"indication": indication, "subIndication": sub}),
-        );
+    let policy = &asked.policy;
+    let r = report;
+    let (indication, sub) = etsi(r.status, r.code);
+    let fields = render::ReportFields(r);
+    let mut out = Out::with_capacity(8192);
+    out.object(|m| {
+        fields.head(m);
+        m.field("retryable", retryable(r.code))
+            .field("producedAt", Time(now))
+            .field("nextUpdate", Time(next))
+            .with("policy", |o| {
+                o.object(|p| {
+                    p.field("id", policy.config.id.as_str())
+                        .field("version", policy.config.version.as_str());
+                })
+            })
+            .with("trustSnapshot", |o| match loaded {
+                Some(l) => o.raw(l.snapshot_json().get()),
+                None => o.raw("null"),
+            });
+        fields.body(m, asked.include);
+        m.with("etsi", |o| {
+            o.object(|e| {
+                e.field("indication", indication)
+                    .field("subIndication", sub);
+            })
+        });
+    });
+    Bytes::from(out.into_bytes())
+}
+
+/// The work budget of a validation run on the request's own thread, beside
+/// `limits.inline_signatures` (default 2: a new leaf under known intermediates needs one
+/// signature, the rest comes from the memo). A chain that needs more is validated again on
+/// the blocking pool with the full budget (the signatures verified so far stay in the memo):
+/// handing every request to another thread would cost more than the work itself.
+fn inline_budget(signatures: u32) -> Budget {
+    Budget {
+        signatures,
+        candidates: 16,
+        name_comparisons: 4096,
+        policy_work: 1 << 14,
     }
-    Bytes::from(serde_json::to_vec(&v).unwrap_or_default())
 }
 
 /// Answers one request (shared by the single and the batch endpoint).
 pub async fn answer(state: &AppState, req: ValidateRequest) -> Result<Answered, Problem> {
     let now = state.clock.now();
-    let asked = check_request(state, &req, now)?;
+    let mut asked = check_request(state, &req, now)?;
     let loaded = state.trust.load_full();
     let usable = loaded.as_ref().filter(|l| l.usable_at(now));
     let Some(loaded) = usable.cloned() else {
@@ -638,9 +701,10 @@ pub async fn answer(state: &AppState, req: ValidateRequest) -> Result<Answered, 
         let next = now + RETRYABLE_TTL_SECS;
         state
             .metrics
-            .outcome(report.status.as_str(), report.code.as_str());
+            .outcome(report.status.as_str(), report.code.as_str())
+            .inc();
         return Ok(Answered {
-            body: render_answer(&report, &asked.policy, loaded.as_deref(), now, next),
+            body: render_answer(&report, &asked, loaded.as_deref(), now, next),
             cache: CacheUse::None,
         });
     };
@@ -650,7 +714,7 @@ pub async fn answer(state: &AppState, req: ValidateRequest) -> Result<Answered, 
         if req.fresh {
             state.results.note_bypass();
         } else if let Some(e) = state.results.get(k, now) {
-            state.metrics.outcome(e.status, e.code);
+            e.outcome.inc();
             return Ok(Answered {
                 body: e.body.clone(),
                 cache: CacheUse::Hit,
@@ -659,7 +723,7 @@ pub async fn answer(state: &AppState, req: ValidateRequest) -> Result<Answered, 
     }
     let inputs = decode_inputs(state, &req)?;
     let leaf = match inputs.leaf {
-        Ok(l) => l,
+        Ok(l) => Arc::new(l),
         Err(e) => {
             let report = Report::decided(
                 Code::MalformedCertificate,
@@ -668,10 +732,11 @@ pub async fn answer(state: &AppState, req: ValidateRequest) -> Result<Answered, 
             );
             state
                 .metrics
-                .outcome(report.status.as_str(), report.code.as_str());
+                .outcome(report.status.as_str(), report.code.as_str())
+                .inc();
             let next = next_update(&report, Some(&loaded), now, asked.time_given);
             return Ok(Answered {
-                body: render_answer(&report, &asked.policy, Some(&loaded), now, next),
+                body: render_answer(&report, &asked, Some(&loaded), now, next),
                 cache: CacheUse::None,
             });
         }
@@ -680,57 +745,59 @@ pub async fn answer(state: &AppState, req: ValidateRequest) -> Result<Answered, 
     opts.profile = asked.policy.profile;
     opts.revocation = asked.policy.revocation;
     opts.policy = asked.policy.inputs.clone();
-    opts.key_usage = asked.key_usage;
-    opts.extended_key_usage = asked.ekus;
-    opts.server_name = asked.server_name;
-    let work_state = state.clone();
-    let policy = asked.policy.clone();
-    let time_given = asked.time_given;
-    let work = move || {
-        let s = work_state;
-        let mut chain: Vec<Arc<Certificate>> = Vec::with_capacity(1 + inputs.intermediates.len());
-        chain.push(Arc::new(leaf));
-        chain.extend(inputs.intermediates.into_iter().map(Arc::new));
-        let mut crls = inputs.crls;
-        crls.extend(s.revocation.crls_for(&chain));
-        let mut certs: Vec<Certificate> = chain
-            .into_iter()
-            .map(|a| Arc::try_unwrap(a).unwrap_or_else(|a| (*a).clone()))
-            .collect();
-        let target = certs.remove(0);
-        let mut report = validate(
-            &target,
-            &certs,
-            loaded.snapshot.anchors(),
+    opts.key_usage = std::mem::take(&mut asked.key_usage);
+    opts.extended_key_usage = std::mem::take(&mut asked.ekus);
+    opts.server_name = asked.server_name.take();
+    let mut chain = Vec::with_capacity(1 + inputs.intermediates.len());
+    chain.push(leaf);
+    chain.extend(inputs.intermediates);
+    let mut crls = inputs.crls;
+    crls.extend(state.revocation.crls_for(&chain));
+    let snapshot = loaded.clone();
+    let run = move |s: &AppState, opts: &ValidationOptions| {
+        let refs: Vec<&Certificate> = chain[1..].iter().map(|c| &**c).collect();
+        validate_borrowed(
+            &chain[0],
+            &refs,
+            snapshot.snapshot.anchors(),
             &crls,
-            &opts,
+            opts,
             &s.memo,
-        );
-        if let Some(u) = loaded.usable_until
-            && u - now < NEAR_EXPIRY_SECS
-        {
-            report.warnings.push(Warning {
-                code: Code::TrustListNearExpiry,
-                cert_index: None,
-                message: format!(
-                    "the trust snapshot is usable until {}; a newer list is due",
-                    fmt_time(u)
-                ),
-            });
-        }
-        let next = next_update(&report, Some(&loaded), now, time_given);
-        let body = render_answer(&report, &policy, Some(&loaded), now, next);
-        (report.status.as_str(), report.code.as_str(), next, body)
+        )
     };
-    let (status, code, next, body) = tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| Problem::internal(&e))?;
-    state.metrics.outcome(status, code);
+    let full_budget = opts.budget;
+    opts.budget = inline_budget(state.config.limits.inline_signatures);
+    let mut report = run(state, &opts);
+    if report.stats.budget_exhausted {
+        opts.budget = full_budget;
+        let s = state.clone();
+        report = tokio::task::spawn_blocking(move || run(&s, &opts))
+            .await
+            .map_err(|e| Problem::internal(&e))?;
+    }
+    if let Some(u) = loaded.usable_until
+        && u - now < NEAR_EXPIRY_SECS
+    {
+        report.warnings.push(Warning {
+            code: Code::TrustListNearExpiry,
+            cert_index: None,
+            message: format!(
+                "the trust snapshot is usable until {}; a newer list is due",
+                fmt_time(u)
+            ),
+        });
+    }
+    let next = next_update(&report, Some(&loaded), now, asked.time_given);
+    let body = render_answer(&report, &asked, Some(&loaded), now, next);
+    let outcome = state
+        .metrics
+        .outcome(report.status.as_str(), report.code.as_str());
+    outcome.inc();
     let cache = match key {
         Some(k) => {
             state
                 .results
-                .insert(k, Entry::new(body.clone(), status, code, now, next), now);
+                .insert(k, Entry::new(body.clone(), outcome, now, next), now);
             if req.fresh {
                 CacheUse::Bypass
             } else {
@@ -822,13 +889,12 @@ pub async fn validate_batch(
             batch.items.len()
         )));
     }
-    let mut out = Vec::with_capacity(64 + batch.items.len() * 2048);
-    out.extend_from_slice(b"{\"items\":[");
+    // Items are answered concurrently (each its own task, so that the runtime's workers
+    // share them; dropping the set, as a timeout does, aborts them) and written in input
+    // order.
+    let n = batch.items.len();
+    let mut set = tokio::task::JoinSet::new();
     for (i, item) in batch.items.into_iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(format!("{{\"index\":{i},").as_bytes());
         let item = serde_json::from_value::<ValidateRequest>(item).map_err(|e| {
             if e.to_string().contains("PRIVATE KEY") {
                 private_key_problem(&format!("items[{i}]"))
@@ -836,11 +902,30 @@ pub async fn validate_batch(
                 Problem::invalid(format!("items[{i}]: {}", json_error_detail(&e)))
             }
         });
-        let res = match item {
-            Ok(req) => answer(&state, req).await,
-            Err(p) => Err(p),
-        };
-        match res {
+        let s = state.clone();
+        set.spawn(async move {
+            let r = match item {
+                Ok(req) => answer(&s, req).await,
+                Err(p) => Err(p),
+            };
+            (i, r)
+        });
+    }
+    let mut results: Vec<Option<Result<Answered, Problem>>> = (0..n).map(|_| None).collect();
+    while let Some(done) = set.join_next().await {
+        let (i, r) = done.map_err(|e| Problem::internal(&e))?;
+        if let Some(slot) = results.get_mut(i) {
+            *slot = Some(r);
+        }
+    }
+    let mut out = Vec::with_capacity(64 + n * 6144);
+    out.extend_from_slice(b"{\"items\":[");
+    for (i, res) in results.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(format!("{{\"index\":{i},").as_bytes());
+        match res.unwrap_or_else(|| Err(Problem::internal(&"a batch item was not answered"))) {
             Ok(a) => {
                 out.extend_from_slice(b"\"result\":");
                 out.extend_from_slice(&a.body);
