@@ -6,7 +6,7 @@
 # (testvectors/trustlists/*.xml), each when present. The corpus directories are generated,
 # not committed (.gitignore).
 #
-#   bash fuzz/seed.sh            # (re)creates fuzz/corpus/{cert_parse,crl_parse,pem_decode,chain_validate,tl_read,tl_verify,c14n}
+#   bash fuzz/seed.sh            # (re)creates fuzz/corpus/{cert_parse,crl_parse,ocsp_parse,pem_decode,chain_validate,tl_read,tl_verify,c14n}
 #
 # Besides each list as it is, a trimmed copy is seeded: the first TrustServiceProvider with
 # its first two TSPServices, and the first two OtherTSLPointers only. Its signature no longer
@@ -26,7 +26,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 [ -d "$vectors" ] || { echo "seed.sh: $vectors not found" >&2; exit 1; }
-mkdir -p "$corpus"/{cert_parse,crl_parse,pem_decode,chain_validate,tl_read,tl_verify,c14n}
+mkdir -p "$corpus"/{cert_parse,crl_parse,ocsp_parse,pem_decode,chain_validate,tl_read,tl_verify,c14n}
 
 # store <target> <file>: copies <file> into corpus/<target>/ under its SHA-1.
 store() {
@@ -86,6 +86,42 @@ while IFS= read -r -d '' dir; do
     done
 done < <(find "$vectors" -name leaf.pem -printf '%h\0' | sort -z)
 
+# ocsp_parse: responses made here by `openssl ocsp` (good, revoked, unknown; signed by the CA
+# itself and by a delegated responder; with and without a nonce), when openssl is present.
+if command -v openssl >/dev/null; then
+    o="$tmp/ocsp"
+    mkdir -p "$o"
+    (
+        cd "$o"
+        q() { "$@" >/dev/null 2>&1; }
+        q openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key \
+            -out ca.pem -subj "/CN=Fuzz Seed CA" -days 3650 \
+            -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+        for n in leaf resp; do
+            q openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $n.key \
+                -out $n.csr -subj "/CN=Fuzz Seed $n"
+        done
+        q openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -set_serial 4096 -days 365 -out leaf.pem
+        printf 'extendedKeyUsage=OCSPSigning\n' > resp.ext
+        q openssl x509 -req -in resp.csr -CA ca.pem -CAkey ca.key -set_serial 4097 -days 365 \
+            -extfile resp.ext -out resp.pem
+        printf 'R\t301231235959Z\t250101000000Z,keyCompromise\t1000\tunknown\t/CN=Fuzz Seed leaf\n' > index.txt
+        i=0
+        for serial in 0x1000 0x1001 4096; do
+            for signer in "ca.pem ca.key" "resp.pem resp.key"; do
+                set -- $signer
+                for nonce in -nonce -no_nonce; do
+                    i=$((i + 1))
+                    q openssl ocsp -issuer ca.pem -serial "$serial" $nonce -reqout req.der || continue
+                    q openssl ocsp -index index.txt -rsigner "$1" -rkey "$2" -CA ca.pem \
+                        -reqin req.der -respout "resp$i.der" -ndays 7 || true
+                done
+            done
+        done
+    ) || true
+    for f in "$o"/resp*.der; do [ -f "$f" ] && store ocsp_parse "$f"; done
+fi
+
 # Trust lists: genuine EU lists and our own generated ones, each whole and trimmed.
 testdata="${HUREN_TESTDATA:-$here/../../shared/testdata}"
 lists=()
@@ -113,6 +149,6 @@ for f in "${lists[@]}"; do
     cmp -s "$f" "$tmp/trimmed.$n.xml" || for t in tl_read tl_verify c14n; do store "$t" "$tmp/trimmed.$n.xml"; done
 done
 
-for t in cert_parse crl_parse pem_decode chain_validate tl_read tl_verify c14n; do
+for t in cert_parse crl_parse ocsp_parse pem_decode chain_validate tl_read tl_verify c14n; do
     printf '%-15s %5d files in %s\n' "$t" "$(find "$corpus/$t" -type f | wc -l)" "fuzz/corpus/$t"
 done

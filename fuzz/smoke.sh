@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
         *) targets+=("$1"); shift ;;
     esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(cert_parse crl_parse pem_decode chain_validate tl_read tl_verify c14n)
+[ ${#targets[@]} -gt 0 ] || targets=(cert_parse crl_parse ocsp_parse pem_decode chain_validate tl_read tl_verify c14n)
 
 # Extra libFuzzer flags for target $1. The trust-list corpora hold whole genuine lists (up to
 # 2.6 MB, ~0.5 s a run under ASan) and trimmed copies (40-110 KB, see seed.sh): inputs are

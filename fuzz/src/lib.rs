@@ -29,6 +29,30 @@ pub fn cert_parse(data: &[u8]) {
     touch_certificate(&cert);
 }
 
+/// Parses `data` as a DER OCSP response and, when it parses, reads every accessor and
+/// matches its CertIDs against a certificate and issuer decoded from the same bytes' tail
+/// (when they parse), so that CertID comparison runs on arbitrary input too.
+pub fn ocsp_parse(data: &[u8]) {
+    let Ok(resp) = huren_validator::OcspResponse::from_der(data) else {
+        return;
+    };
+    black_box((resp.der(), resp.tbs(), resp.signature_algorithm(), resp.signature()));
+    black_box(fmt_time(resp.produced_at()));
+    black_box(resp.nonce());
+    black_box(resp.responder_id().display());
+    black_box(resp.unhandled_critical_extensions());
+    for c in resp.certs() {
+        touch_certificate(c);
+    }
+    for r in resp.responses() {
+        black_box((r.status.as_str(), fmt_time(r.this_update), r.next_update.map(fmt_time)));
+        for c in resp.certs() {
+            black_box(r.cert_id.matches(c, c));
+            black_box(resp.responder_id().identifies(c));
+        }
+    }
+}
+
 /// Parses `data` as a DER CRL and, when it parses, reads every accessor.
 pub fn crl_parse(data: &[u8]) {
     let Ok(crl) = Crl::from_der(data) else {

@@ -62,8 +62,12 @@ pub struct Crl {
     idp: Option<IssuingDistributionPoint>,
     authority_key_id: Option<Box<[u8]>>,
     unhandled_critical: Vec<Oid>,
+    source: String,
     signed_digest: std::sync::OnceLock<[u8; 32]>,
 }
+
+/// The label a CRL carries until [`Crl::set_source`] changes it.
+pub const DEFAULT_SOURCE: &str = "caller CRL";
 
 fn bad(field: &str, e: DerError) -> Error {
     Error::MalformedCrl {
@@ -206,6 +210,7 @@ impl Crl {
             idp: None,
             authority_key_id: None,
             unhandled_critical: Vec::new(),
+            source: DEFAULT_SOURCE.to_string(),
             signed_digest: std::sync::OnceLock::new(),
             der: Box::default(),
         };
@@ -288,6 +293,15 @@ impl Crl {
     pub fn issuing_distribution_point(&self) -> Option<&IssuingDistributionPoint> {
         self.idp.as_ref()
     }
+    /// Labels the CRL for reports ([`crate::RevocationEntry::source`]): the URL it was
+    /// fetched from, for example.
+    pub fn set_source(&mut self, source: impl Into<String>) {
+        self.source = source.into();
+    }
+    /// The label set by [`Crl::set_source`]; `caller CRL` by default.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
 }
 
 fn read_extension<'a>(x: &mut Reader<'a>) -> Result<(&'a [u8], bool, &'a [u8]), Error> {
@@ -359,6 +373,8 @@ pub enum CrlStatus {
         this_update: i64,
         /// The earliest nextUpdate among the CRLs used.
         next_update: Option<i64>,
+        /// The labels ([`Crl::source`]) of the CRLs used, comma-separated.
+        source: String,
     },
     /// A CRL in scope lists the certificate.
     Revoked {
@@ -370,6 +386,8 @@ pub enum CrlStatus {
         this_update: i64,
         /// nextUpdate of the CRL.
         next_update: Option<i64>,
+        /// The label ([`Crl::source`]) of the CRL that lists the certificate.
+        source: String,
     },
     /// CRLs in scope exist but are past their nextUpdate (or not yet valid).
     Stale(String),
@@ -396,6 +414,7 @@ pub fn status(
     let mut stale: Option<String> = None;
     let mut problems: Vec<String> = Vec::new();
     let mut earliest_next: Option<i64> = None;
+    let mut used: Vec<&str> = Vec::new();
     let subject_is_ca = subject.is_ca();
     let dps: Vec<DistributionPoint> = subject
         .extensions()
@@ -478,7 +497,7 @@ pub fn status(
             .into_iter()
             .find(|d| verifier.verify_crl(d, issuer).is_ok());
         let lists = std::iter::once(crl).chain(delta);
-        let mut found: Option<&RevokedEntry> = None;
+        let mut found: Option<(&RevokedEntry, &Crl)> = None;
         for list in lists {
             let direct = list.issuer == *subject.issuer();
             for e in &list.entries {
@@ -495,18 +514,24 @@ pub fn status(
                     if e.reason == Some(8) {
                         found = None; // removeFromCRL in a delta
                     } else {
-                        found = Some(e);
+                        found = Some((e, list));
                     }
                 }
             }
         }
-        if let Some(e) = found {
+        if let Some((e, list)) = found {
             return CrlStatus::Revoked {
                 date: e.revocation_date,
                 reason: e.reason,
                 this_update: crl.this_update,
                 next_update: crl.next_update,
+                source: list.source.clone(),
             };
+        }
+        for label in std::iter::once(crl).chain(delta).map(|c| c.source()) {
+            if !used.contains(&label) {
+                used.push(label);
+            }
         }
         reasons_covered |= interim;
         earliest_next = match (earliest_next, crl.next_update) {
@@ -517,6 +542,7 @@ pub fn status(
             return CrlStatus::Good {
                 this_update: crl.this_update,
                 next_update: earliest_next,
+                source: used.join(", "),
             };
         }
     }
@@ -537,6 +563,23 @@ pub fn status(
         problems.join("; ")
     };
     CrlStatus::Unavailable(why)
+}
+
+/// The labels ([`Crl::source`]) of the complete CRLs in scope for `subject` (§6.3.3 (b)),
+/// each once: the CRLs its revocation status was looked for in.
+pub fn sources_in_scope<'c>(subject: &Certificate, crls: &'c [Crl]) -> Vec<&'c str> {
+    let dps: Vec<DistributionPoint> = subject
+        .extensions()
+        .crl_distribution_points
+        .clone()
+        .unwrap_or_default();
+    let mut out: Vec<&str> = Vec::new();
+    for c in crls.iter().filter(|c| !c.is_delta()) {
+        if scope(subject, subject.is_ca(), &dps, c).is_some() && !out.contains(&c.source()) {
+            out.push(c.source());
+        }
+    }
+    out
 }
 
 /// Whether `a <= b` for two non-negative DER INTEGER contents.

@@ -1,4 +1,5 @@
-//! The crate's error type: why input could not be turned into certificates or CRLs.
+//! The crate's error type: why input could not be turned into certificates, CRLs or OCSP
+//! responses.
 //!
 //! Validation outcomes are not errors: they are [`crate::Report`]s with a [`crate::Code`].
 //! An [`Error`] means the input itself is unusable, and says which object, which field and
@@ -24,6 +25,22 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// An OCSP response is not well-formed DER under RFC 6960 §4.2.1.
+    MalformedOcsp {
+        /// The field (`responseBytes`, `tbsResponseData`, …).
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An OCSP response is well formed but its responseStatus is not `successful`
+    /// (RFC 6960 §4.2.1): it carries no revocation information.
+    OcspNotSuccessful {
+        /// The OCSPResponseStatus value (1 malformedRequest, 2 internalError, 3 tryLater,
+        /// 5 sigRequired, 6 unauthorized).
+        status: u64,
+        /// Its name in RFC 6960 (`tryLater`, …), or `unrecognised`.
+        name: &'static str,
+    },
     /// A PEM block could not be decoded.
     Pem {
         /// 1-based index of the block.
@@ -44,6 +61,15 @@ impl fmt::Display for Error {
                 write!(f, "malformed certificate: {field}: {reason}")
             }
             Error::MalformedCrl { field, reason } => write!(f, "malformed CRL: {field}: {reason}"),
+            Error::MalformedOcsp { field, reason } => {
+                write!(f, "malformed OCSP response: {field}: {reason}")
+            }
+            Error::OcspNotSuccessful { status, name } => {
+                write!(
+                    f,
+                    "the OCSP responder answered {name} ({status}), not successful"
+                )
+            }
             Error::Pem { block, reason } => write!(f, "PEM block {block}: {reason}"),
             Error::NotPemOrDer => f.write_str("neither PEM nor DER"),
             Error::PrivateKey => f.write_str("the input holds a private key, which is refused"),

@@ -2,7 +2,8 @@
 //!
 //! This crate answers one question — *is this certificate valid, for this use, at this time,
 //! under these anchors?* — and says why. It is pure: the validation time, the anchors, the
-//! CRLs and the signature memo are passed in; it reads no clock, file or network.
+//! CRLs, the OCSP responses and the signature memo are passed in; it reads no clock, file or
+//! network.
 //!
 //! ## Design
 //!
@@ -16,7 +17,9 @@
 //!   its own result (`PATH_BUILDING_BUDGET_EXCEEDED`), never a hang.
 //! * **RFC 5280 §6.1** is applied to each complete path: validity, basic constraints and path
 //!   length, key usage, name constraints of every form, the policy graph ([`policy_tree`]),
-//!   unknown critical extensions; then §6.3 revocation from caller-supplied CRLs.
+//!   unknown critical extensions; then §6.3 revocation from caller-supplied evidence
+//!   ([`Evidence`]): for each certificate, a current OCSP response from an authorised
+//!   responder ([`ocsp`], RFC 6960), else its CRLs ([`Crl`]).
 //! * **Signatures** go through `rustls_pki_types::SignatureVerificationAlgorithm`
 //!   ([`algorithms`]): rustls-webpki's aws-lc-rs implementations for RSA, ECDSA and Ed25519,
 //!   and our own SM2-with-SM3; DSA through RustCrypto. A [`SignatureMemo`] remembers verified
@@ -40,6 +43,7 @@ pub mod der;
 mod error;
 pub mod memo;
 pub mod names;
+pub mod ocsp;
 pub mod oid;
 mod path;
 pub mod pem;
@@ -55,8 +59,9 @@ pub use crl::Crl;
 pub use error::Error;
 pub use memo::SignatureMemo;
 pub use names::ServerName;
+pub use ocsp::{CertId, HashAlg, OcspCertStatus, OcspResponse, ResponderId, SingleResponse};
 pub use oid::Oid;
-pub use path::{validate, validate_borrowed};
+pub use path::{Evidence, validate, validate_borrowed, validate_with_evidence};
 pub use policy_tree::{PolicyInputs, PolicyOutcome};
 pub use profile::Profile;
 pub use report::{
@@ -69,14 +74,16 @@ pub use scope::{
 };
 pub use time::{Rfc3339, civil_time, fmt_time, parse_rfc3339};
 
-/// What to do about revocation (RFC 5280 §6.3).
+/// What to do about revocation (RFC 5280 §6.3, RFC 6960).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum RevocationPolicy {
     /// Every certificate below the anchor must have current revocation data; without it the
-    /// answer is INDETERMINATE `REVOCATION_UNAVAILABLE`.
+    /// answer is INDETERMINATE `REVOCATION_UNAVAILABLE` (`REVOCATION_STALE` when the data
+    /// is out of date, `REVOCATION_UNKNOWN` when an OCSP responder does not know the
+    /// certificate and no CRL decides).
     Require,
-    /// Use revocation data where supplied; where it is missing, warn
-    /// (`REVOCATION_SOFT_FAILED`) and leave the status unchanged.
+    /// Use revocation data where supplied; where it is missing, out of date or `unknown`,
+    /// warn (`REVOCATION_SOFT_FAILED`) and leave the status unchanged.
     Prefer,
     /// Do not check revocation.
     #[default]

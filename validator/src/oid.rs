@@ -180,6 +180,20 @@ pub const KP_EMAIL_PROTECTION: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x0
 pub const KP_TIME_STAMPING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x08];
 /// 1.3.6.1.5.5.7.3.9 (id-kp-OCSPSigning)
 pub const KP_OCSP_SIGNING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x09];
+/// 1.3.6.1.5.5.7.48.1.1 (id-pkix-ocsp-basic)
+pub const OCSP_BASIC: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x01];
+/// 1.3.6.1.5.5.7.48.1.2 (id-pkix-ocsp-nonce)
+pub const OCSP_NONCE: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x02];
+/// 1.3.6.1.5.5.7.48.1.5 (id-pkix-ocsp-nocheck)
+pub const OCSP_NOCHECK: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x05];
+/// 1.3.14.3.2.26 (id-sha1)
+pub const SHA1: &[u8] = &[0x2b, 0x0e, 0x03, 0x02, 0x1a];
+/// 2.16.840.1.101.3.4.2.1 (id-sha256)
+pub const SHA256: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01];
+/// 2.16.840.1.101.3.4.2.2 (id-sha384)
+pub const SHA384: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02];
+/// 2.16.840.1.101.3.4.2.3 (id-sha512)
+pub const SHA512: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03];
 /// 2.5.4.3 (id-at-commonName)
 pub const AT_COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
 /// 1.2.840.113549.1.9.1 (emailAddress)
@@ -251,5 +265,16 @@ mod tests {
             Oid::parse("1.3.6.1.5.5.7.3.9")
         );
         assert_eq!(Oid::from_purpose_name("serverauth"), None);
+        for (bytes, text) in [
+            (OCSP_BASIC, "1.3.6.1.5.5.7.48.1.1"),
+            (OCSP_NONCE, "1.3.6.1.5.5.7.48.1.2"),
+            (OCSP_NOCHECK, "1.3.6.1.5.5.7.48.1.5"),
+            (SHA1, "1.3.14.3.2.26"),
+            (SHA256, "2.16.840.1.101.3.4.2.1"),
+            (SHA384, "2.16.840.1.101.3.4.2.2"),
+            (SHA512, "2.16.840.1.101.3.4.2.3"),
+        ] {
+            assert_eq!(dotted(bytes), text);
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! Path building (depth-first, backtracking, budgeted) and RFC 5280 §6.1 on each complete
-//! path, then §6.3 revocation.
+//! path, then §6.3 revocation (OCSP, RFC 6960, before CRLs).
 
 use crate::algorithms::{self, SignatureError};
 use crate::anchors::{Anchor, AnchorSet};
@@ -7,6 +7,7 @@ use crate::cert::{Certificate, KeyUsageBit};
 use crate::crl::{self, Crl, CrlSignatureCheck, CrlStatus};
 use crate::memo::SignatureMemo;
 use crate::names::{self, ConstrainedNames, GeneralSubtree, NameCheck};
+use crate::ocsp::{self, OcspCertStatus, OcspResponse};
 use crate::oid::{self, Oid};
 use crate::policy_tree::{PolicyError, PolicyState};
 use crate::profile::{self, Profile, Role, Severity};
@@ -73,6 +74,7 @@ struct Search<'a> {
     /// Per intermediate: whether an anchor can be reached from it by issuer names at all.
     reachable: Vec<bool>,
     crls: &'a [Crl],
+    ocsp: &'a [OcspResponse],
     memo: &'a SignatureMemo,
     stats: Cell<WorkStats>,
     signatures_left: Cell<u32>,
@@ -89,9 +91,21 @@ struct Search<'a> {
     crl_signer: bool,
 }
 
+/// The revocation evidence a validation may use (RFC 5280 §6.3, RFC 6960), supplied by the
+/// caller (fetching belongs to the service). For each certificate of the path below the
+/// anchor, a current response from an authorised OCSP responder is used first; else the
+/// CRLs in scope.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Evidence<'a> {
+    /// CRLs (complete and delta).
+    pub crls: &'a [Crl],
+    /// OCSP responses.
+    pub ocsp: &'a [OcspResponse],
+}
+
 /// Validates `target` against `anchors`, using `intermediates` as untrusted path-building
 /// hints and `crls` as revocation evidence, under `options`. Signatures verified before (per
-/// `memo`) are not verified again.
+/// `memo`) are not verified again. [`validate_with_evidence`] with CRLs only.
 pub fn validate(
     target: &Certificate,
     intermediates: &[Certificate],
@@ -101,7 +115,8 @@ pub fn validate(
     memo: &SignatureMemo,
 ) -> Report {
     let refs: Vec<&Certificate> = intermediates.iter().collect();
-    run(target, &refs, anchors, crls, options, memo, false)
+    let evidence = Evidence { crls, ocsp: &[] };
+    run(target, &refs, anchors, &evidence, options, memo, false)
 }
 
 /// [`validate`] with the intermediates borrowed, for a caller that keeps parsed
@@ -114,7 +129,39 @@ pub fn validate_borrowed(
     options: &ValidationOptions,
     memo: &SignatureMemo,
 ) -> Report {
-    run(target, intermediates, anchors, crls, options, memo, false)
+    let evidence = Evidence { crls, ocsp: &[] };
+    run(
+        target,
+        intermediates,
+        anchors,
+        &evidence,
+        options,
+        memo,
+        false,
+    )
+}
+
+/// Validates `target` against `anchors`, with `intermediates` as untrusted path-building
+/// hints and `evidence` (OCSP responses and CRLs) for revocation, under `options`.
+/// Signatures verified before (per `memo`) are not verified again; OCSP response and
+/// responder-certificate signatures count in the signature budget like the others.
+pub fn validate_with_evidence(
+    target: &Certificate,
+    intermediates: &[&Certificate],
+    anchors: &AnchorSet,
+    evidence: &Evidence<'_>,
+    options: &ValidationOptions,
+    memo: &SignatureMemo,
+) -> Report {
+    run(
+        target,
+        intermediates,
+        anchors,
+        evidence,
+        options,
+        memo,
+        false,
+    )
 }
 
 /// [`validate`], for the caller's certificate or (`crl_signer`) for a CRL signer's own path.
@@ -122,7 +169,7 @@ fn run<'a>(
     target: &'a Certificate,
     intermediates: &'a [&'a Certificate],
     anchors: &AnchorSet,
-    crls: &[Crl],
+    evidence: &Evidence<'_>,
     options: &ValidationOptions,
     memo: &SignatureMemo,
     crl_signer: bool,
@@ -135,7 +182,8 @@ fn run<'a>(
         intermediates,
         by_subject,
         reachable,
-        crls,
+        crls: evidence.crls,
+        ocsp: evidence.ocsp,
         memo,
         stats: Cell::new(WorkStats::default()),
         signatures_left: Cell::new(options.budget.signatures),
@@ -1304,38 +1352,77 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// RFC 5280 §6.3 for each certificate below the anchor.
+    /// RFC 5280 §6.3 for each certificate below the anchor: a current answer from an
+    /// authorised OCSP responder (RFC 6960 §3.2, §4.2.2.2) when one decides, else the CRLs.
+    /// An OCSP `unknown` does not decide: the CRLs still may.
     #[allow(clippy::type_complexity)]
     fn revocation(
         &self,
         path: &[Node<'a>],
         cx: &mut Checks,
     ) -> Result<(Vec<RevocationEntry>, Vec<Warning>, Option<i64>), ()> {
-        let mut out = Vec::new();
-        let mut warnings = Vec::new();
-        let mut until: Option<i64> = None;
+        let mut o = RevocationOut::default();
         if self.opts.revocation == RevocationPolicy::Off {
-            return Ok((out, warnings, None));
+            return Ok((o.entries, o.warnings, None));
         }
         let t = self.opts.time;
         self.current_anchor.set(path.last().map(|n| n.cert));
         for idx in 0..path.len() - 1 {
             let cert = path[idx].cert;
             let issuer = path[idx + 1].cert;
-            let st = crl::status(cert, issuer, self.crls, t, self);
             let subj = cert.subject().display();
-            // A CRL left unverified because the work budget ran out says nothing: never let
-            // that become a soft failure (fail closed whatever the revocation policy).
+            let oc = ocsp::evaluate(cert, issuer, self.ocsp, t, self);
+            // A response or CRL left unverified because the work budget ran out says
+            // nothing: never let that become a soft failure (fail closed whatever the
+            // revocation policy).
             if self.exhausted.get() {
-                cx.fail(
-                    "REVOCATION",
-                    Some(idx),
-                    "RFC 5280 §6.3",
-                    Code::PathBuildingBudgetExceeded,
-                    format!(
-                        "{subj}: the work budget ran out before its revocation status was decided"
-                    ),
-                );
+                budget_failure(cx, idx, subj);
+                return Err(());
+            }
+            if let Some(a) = &oc.decided {
+                let entry = RevocationEntry {
+                    cert_index: idx,
+                    outcome: "good",
+                    source: a.source.to_string(),
+                    this_update: Some(a.this_update),
+                    next_update: a.next_update,
+                    detail: None,
+                };
+                match a.status {
+                    OcspCertStatus::Revoked { time, reason } => {
+                        if time > t {
+                            o.until(a.current_until());
+                        }
+                        revoked(
+                            cx,
+                            &mut o,
+                            entry,
+                            subj,
+                            (time, reason, t),
+                            ("RFC 6960 §4.2.1", "RFC 6960 §4.2.1; RFC 5280 §6.3"),
+                            &format!(" (OCSP, signed by {})", a.signer),
+                        );
+                    }
+                    _ => {
+                        o.until(a.current_until());
+                        cx.pass(
+                            "REVOCATION",
+                            Some(idx),
+                            "RFC 6960 §4.2.1",
+                            Code::CertRevoked,
+                            format!(
+                                "good: a current OCSP response from {} signed by {}",
+                                a.source, a.signer
+                            ),
+                        );
+                        o.entries.push(entry);
+                    }
+                }
+                continue;
+            }
+            let st = crl::status(cert, issuer, self.crls, t, self);
+            if self.exhausted.get() {
+                budget_failure(cx, idx, subj);
                 return Err(());
             }
             let stale = matches!(st, CrlStatus::Stale(_));
@@ -1343,9 +1430,10 @@ impl<'a> Search<'a> {
                 CrlStatus::Good {
                     this_update,
                     next_update,
+                    source,
                 } => {
                     if let Some(n) = next_update {
-                        until = Some(until.map_or(n, |u| u.min(n)));
+                        o.until(n);
                     }
                     cx.pass(
                         "REVOCATION",
@@ -1354,10 +1442,10 @@ impl<'a> Search<'a> {
                         Code::CertRevoked,
                         "not listed on a current CRL in scope",
                     );
-                    out.push(RevocationEntry {
+                    o.entries.push(RevocationEntry {
                         cert_index: idx,
                         outcome: "good",
-                        source: "caller CRL".into(),
+                        source,
                         this_update: Some(this_update),
                         next_update,
                         detail: None,
@@ -1368,83 +1456,112 @@ impl<'a> Search<'a> {
                     reason,
                     this_update,
                     next_update,
+                    source,
                 } => {
-                    let why = format!(
-                        "revoked at {} ({})",
-                        fmt_time(date),
-                        reason.map_or("no reason given", crl::reason_name)
-                    );
-                    out.push(RevocationEntry {
+                    let entry = RevocationEntry {
                         cert_index: idx,
-                        outcome: "revoked",
-                        source: "caller CRL".into(),
+                        outcome: "good",
+                        source,
                         this_update: Some(this_update),
                         next_update,
-                        detail: Some(why.clone()),
-                    });
-                    if date > t {
-                        warnings.push(Warning {
-                            code: Code::RevokedAfterValidationTime,
-                            cert_index: Some(idx),
-                            message: format!("{subj} was {why}, after the validation time"),
-                        });
-                        cx.warn(
-                            "REVOCATION",
-                            Some(idx),
-                            "RFC 5280 §6.3",
-                            Code::RevokedAfterValidationTime,
-                            format!("{subj} was {why}, after the validation time"),
-                        );
-                    } else {
-                        let code = if idx == 0 {
-                            Code::CertRevoked
-                        } else {
-                            Code::CaRevoked
-                        };
-                        cx.fail(
-                            "REVOCATION",
-                            Some(idx),
-                            "RFC 5280 §6.3.3 (i)",
-                            code,
-                            format!("{subj} was {why}"),
-                        );
-                    }
+                        detail: None,
+                    };
+                    revoked(
+                        cx,
+                        &mut o,
+                        entry,
+                        subj,
+                        (date, reason, t),
+                        ("RFC 5280 §6.3", "RFC 5280 §6.3.3 (i)"),
+                        "",
+                    );
                 }
                 CrlStatus::Stale(why) | CrlStatus::Unavailable(why) => {
-                    let outcome = if stale { "stale" } else { "unavailable" };
-                    out.push(RevocationEntry {
+                    let mut reasons: Vec<String> = Vec::new();
+                    if oc.none_matched {
+                        reasons.push(format!(
+                            "none of the {} OCSP responses supplied answers for serial {} of {}",
+                            self.ocsp.len(),
+                            cert.serial_hex(),
+                            cert.issuer().display()
+                        ));
+                    }
+                    if oc.none_matched && !oc.unsupported_hashes.is_empty() {
+                        reasons.push(format!(
+                            "OCSP answers with CertID hash algorithms {} were not read",
+                            oc.unsupported_hashes.join(", ")
+                        ));
+                    }
+                    reasons.extend(oc.refused.iter().cloned());
+                    reasons.extend(oc.stale.iter().cloned());
+                    reasons.push(why);
+                    let mut sources: Vec<&str> = oc.sources.clone();
+                    for s in crl::sources_in_scope(cert, self.crls) {
+                        if !sources.contains(&s) {
+                            sources.push(s);
+                        }
+                    }
+                    let mut entry = RevocationEntry {
                         cert_index: idx,
-                        outcome,
-                        source: "caller CRL".into(),
+                        outcome: "unavailable",
+                        source: if sources.is_empty() {
+                            "none".into()
+                        } else {
+                            sources.join(", ")
+                        },
                         this_update: None,
                         next_update: None,
-                        detail: Some(why.clone()),
-                    });
-                    if self.opts.revocation == RevocationPolicy::Require {
-                        let code = if stale {
-                            Code::RevocationStale
-                        } else {
-                            Code::RevocationUnavailable
-                        };
-                        cx.fail(
-                            "REVOCATION",
-                            Some(idx),
-                            "RFC 5280 §6.3",
-                            code,
-                            format!("{subj}: {why}"),
-                        );
+                        detail: None,
+                    };
+                    let (code, rule, message) = if let Some(u) = &oc.unknown {
+                        entry.outcome = "unknown";
+                        entry.source = u.source.to_string();
+                        entry.this_update = Some(u.this_update);
+                        entry.next_update = u.next_update;
+                        (
+                            Code::RevocationUnknown,
+                            "RFC 6960 §2.2",
+                            format!(
+                                "{subj}: the OCSP responder ({}, signed by {}) does not know the certificate; {}",
+                                u.source,
+                                u.signer,
+                                reasons.join("; ")
+                            ),
+                        )
+                    } else if stale || !oc.stale.is_empty() {
+                        entry.outcome = "stale";
+                        (
+                            Code::RevocationStale,
+                            if oc.stale.is_empty() {
+                                "RFC 5280 §6.3"
+                            } else {
+                                "RFC 5280 §6.3; RFC 6960 §4.2.2.1"
+                            },
+                            format!("{subj}: {}", reasons.join("; ")),
+                        )
                     } else {
-                        warnings.push(Warning {
+                        (
+                            Code::RevocationUnavailable,
+                            "RFC 5280 §6.3",
+                            format!("{subj}: {}", reasons.join("; ")),
+                        )
+                    };
+                    entry.detail = Some(reasons.join("; "));
+                    o.entries.push(entry);
+                    if self.opts.revocation == RevocationPolicy::Require {
+                        cx.fail("REVOCATION", Some(idx), rule, code, message);
+                    } else {
+                        o.warnings.push(Warning {
                             code: Code::RevocationSoftFailed,
                             cert_index: Some(idx),
-                            message: format!("{subj}: {why}"),
+                            message: message.clone(),
                         });
                         cx.warn(
                             "REVOCATION",
                             Some(idx),
-                            "RFC 5280 §6.3",
+                            rule,
                             Code::RevocationSoftFailed,
-                            format!("{subj}: {why}"),
+                            message,
                         );
                     }
                 }
@@ -1453,8 +1570,88 @@ impl<'a> Search<'a> {
         if cx.failed() {
             Err(())
         } else {
-            Ok((out, warnings, until))
+            Ok((o.entries, o.warnings, o.until))
         }
+    }
+}
+
+/// What the revocation checks of a path produce.
+#[derive(Default)]
+struct RevocationOut {
+    entries: Vec<RevocationEntry>,
+    warnings: Vec<Warning>,
+    /// The earliest time the revocation evidence stops being current.
+    until: Option<i64>,
+}
+
+impl RevocationOut {
+    fn until(&mut self, t: i64) {
+        self.until = Some(self.until.map_or(t, |u| u.min(t)));
+    }
+}
+
+/// The work budget ran out before the revocation status of certificate `idx` was decided.
+fn budget_failure(cx: &mut Checks, idx: usize, subj: &str) {
+    cx.fail(
+        "REVOCATION",
+        Some(idx),
+        "RFC 5280 §6.3",
+        Code::PathBuildingBudgetExceeded,
+        format!("{subj}: the work budget ran out before its revocation status was decided"),
+    );
+}
+
+/// Records a revocation (`when`: revocation time, reason, validation time): a failure
+/// (`CERT_REVOKED` for the end entity, `CA_REVOKED` above it, under `rules.1`) when it took
+/// effect at or before the validation time, else a warning (`REVOKED_AFTER_VALIDATION_TIME`,
+/// under `rules.0`).
+fn revoked(
+    cx: &mut Checks,
+    o: &mut RevocationOut,
+    mut entry: RevocationEntry,
+    subj: &str,
+    when: (i64, Option<u8>, i64),
+    rules: (&'static str, &'static str),
+    evidence: &str,
+) {
+    let (warn_rule, fail_rule) = rules;
+    let (date, reason, t) = when;
+    let idx = entry.cert_index;
+    let why = format!(
+        "revoked at {} ({})",
+        fmt_time(date),
+        reason.map_or("no reason given", crl::reason_name)
+    );
+    entry.outcome = "revoked";
+    entry.detail = Some(why.clone());
+    o.entries.push(entry);
+    if date > t {
+        let message = format!("{subj} was {why}, after the validation time{evidence}");
+        o.warnings.push(Warning {
+            code: Code::RevokedAfterValidationTime,
+            cert_index: Some(idx),
+            message: message.clone(),
+        });
+        cx.warn(
+            "REVOCATION",
+            Some(idx),
+            warn_rule,
+            Code::RevokedAfterValidationTime,
+            message,
+        );
+    } else {
+        let code = if idx == 0 {
+            Code::CertRevoked
+        } else {
+            Code::CaRevoked
+        };
+        cx.fail(
+            "REVOCATION",
+            Some(idx),
+            fail_rule,
+            code,
+            format!("{subj} was {why}{evidence}"),
+        );
     }
 }
 
@@ -1471,7 +1668,7 @@ impl Search<'_> {
             signer,
             self.intermediates,
             self.anchors,
-            &[],
+            &Evidence::default(),
             &opts,
             self.memo,
             true,
@@ -1494,6 +1691,29 @@ impl Search<'_> {
             ));
         }
         Ok(())
+    }
+}
+
+impl ocsp::OcspSignatureCheck for Search<'_> {
+    fn verify_by(
+        &self,
+        signer: &Certificate,
+        algorithm: &[u8],
+        message: &[u8],
+        signature: &[u8],
+        signed_digest: &[u8; 32],
+    ) -> Result<(), String> {
+        self.verify_signed(signer, algorithm, message, signature, signed_digest, None)
+            .map_err(|e| match e {
+                SignatureError::Invalid => "invalid signature".to_string(),
+                SignatureError::Unsupported {
+                    signature_algorithm,
+                    key_algorithm,
+                } => format!(
+                    "signature algorithm {signature_algorithm} with key algorithm {key_algorithm} is not supported"
+                ),
+                SignatureError::Disallowed(why) => why,
+            })
     }
 }
 

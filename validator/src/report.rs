@@ -112,7 +112,7 @@ codes! {
     RevocationUnavailable = "REVOCATION_UNAVAILABLE", Indeterminate, 40;
     /// The revocation data available is past its nextUpdate.
     RevocationStale = "REVOCATION_STALE", Indeterminate, 41;
-    /// The responder does not know the certificate.
+    /// The OCSP responder does not know the certificate (`unknown`), and no CRL decides.
     RevocationUnknown = "REVOCATION_UNKNOWN", Indeterminate, 42;
     /// No trust list is loaded.
     TrustListUnavailable = "TRUST_LIST_UNAVAILABLE", Indeterminate, 5;
@@ -263,7 +263,10 @@ pub struct RevocationEntry {
     pub cert_index: usize,
     /// `good`, `revoked`, `unknown`, `unavailable`, `stale`, `not-checked`.
     pub outcome: &'static str,
-    /// Where the answer came from (`caller CRL`, a URL, …).
+    /// Where the answer came from: the label of the OCSP response or CRL(s) used
+    /// ([`OcspResponse::source`](crate::OcspResponse::source), [`Crl::source`](crate::Crl::source):
+    /// `caller OCSP`, `caller CRL`, a URL, …); for an undecided status, the labels of the
+    /// evidence examined, or `none`.
     pub source: String,
     /// thisUpdate of the evidence (Unix seconds).
     pub this_update: Option<i64>,
@@ -331,7 +334,7 @@ pub struct Report {
     /// Revocation evidence per certificate.
     pub revocation: Vec<RevocationEntry>,
     /// The earliest time at which this answer may change on its own (a certificate's
-    /// notAfter, a CRL's nextUpdate), Unix seconds.
+    /// notAfter, a CRL's or OCSP response's nextUpdate), Unix seconds.
     pub valid_until: Option<i64>,
     /// Work done.
     pub stats: WorkStats,
