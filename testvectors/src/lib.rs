@@ -35,7 +35,7 @@ pub use openssl_sm2::{
 };
 
 /// The sub-directories of the output directory that the generator owns.
-pub const OUTPUT_DIRS: [&str; 3] = ["demo", "chains", "trustlists"];
+pub const OUTPUT_DIRS: [&str; 4] = ["demo", "chains", "trustlists", "interop"];
 
 /// The directory holding the checked-in vectors: this crate's directory.
 #[must_use]
