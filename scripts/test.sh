@@ -7,11 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Peers the tests drive: Debian's openssl and xmlsec1, and lxml + signxml from PyPI (an
+# Peers the tests drive: Debian's openssl and xmlsec1, chromium and chromium-driver (the
+# service's pages in a real browser, api/tests/browser.rs), and lxml + signxml from PyPI (an
 # independent XMLDSig/XAdES implementation that checks the lists huren signs).
 need=()
 command -v openssl >/dev/null || need+=(openssl)
 command -v xmlsec1 >/dev/null || need+=(xmlsec1)
+command -v chromium >/dev/null || need+=(chromium)
+command -v chromedriver >/dev/null || need+=(chromium-driver)
 command -v python3 >/dev/null || need+=(python3 python3-pip)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing ${need[*]}"

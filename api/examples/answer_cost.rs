@@ -35,6 +35,7 @@ fn main() {
         Vec::new(),
         now,
         until,
+        Arc::new(vec![v]),
     )))));
     let state = AppState::new(
         Config::default(),

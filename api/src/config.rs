@@ -36,9 +36,14 @@
 //! intermediates = 4096
 //!
 //! [revocation]
-//! timeout_ms = 2000
-//! max_bytes = 5242880
-//! max_fetches = 4
+//! online = true                              # fetch CRLs and OCSP the certificates name
+//! timeout_ms = 2000                          # one fetch, connect + whole body
+//! max_bytes = 5242880                        # largest CRL or OCSP response
+//! max_fetches = 4                            # network fetches for one validation
+//! nonce = false                              # OCSP nonce (the response must echo it)
+//! max_cache_secs = 3600                      # never past nextUpdate, never longer than this
+//! negative_cache_secs = 30                   # a failed fetch is not retried before this
+//! cache_mib = 64                             # memory of each revocation cache (CRL, OCSP)
 //!
 //! [limits]
 //! body_bytes = 262144
@@ -69,7 +74,7 @@ pub struct Config {
     pub policies: Vec<PolicyConfig>,
     /// Cache sizes.
     pub cache: CacheConfig,
-    /// Revocation fetching limits (used by the online-revocation issue).
+    /// Online revocation: fetching limits and caching.
     pub revocation: RevocationConfig,
     /// Request limits.
     pub limits: LimitsConfig,
@@ -200,24 +205,43 @@ impl Default for CacheConfig {
     }
 }
 
-/// Revocation fetching limits.
+/// Online revocation (`crate::revocation`): fetching limits and caching.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct RevocationConfig {
-    /// Timeout of one fetch, milliseconds.
+    /// Whether `huren serve` fetches the CRLs and OCSP responses the certificates name (for
+    /// policies whose revocation is `require` or `prefer`). `false`: caller evidence only.
+    pub online: bool,
+    /// Timeout of one fetch (connect and the whole body), milliseconds.
     pub timeout_ms: u64,
-    /// Largest response, bytes.
+    /// Largest CRL or OCSP response, bytes.
     pub max_bytes: usize,
-    /// Most fetches for one validation.
+    /// Most network fetches for one validation (cache hits are free); 0: none.
     pub max_fetches: usize,
+    /// Send an OCSP nonce (RFC 8954, 32 bytes from the OS RNG) and require the response to
+    /// echo it. Off by default: many responders serve pre-signed responses without one.
+    pub nonce: bool,
+    /// Longest a CRL or OCSP response is kept (it is never kept past its nextUpdate),
+    /// seconds.
+    pub max_cache_secs: u64,
+    /// How long a failed fetch (network, HTTP status, size, malformed or stale data) is
+    /// remembered before it is tried again, seconds.
+    pub negative_cache_secs: u64,
+    /// Memory of each revocation cache (CRLs by URL, OCSP responses by CertID), MiB.
+    pub cache_mib: u64,
 }
 
 impl Default for RevocationConfig {
     fn default() -> Self {
         RevocationConfig {
+            online: true,
             timeout_ms: 3000,
             max_bytes: 10 << 20,
             max_fetches: 8,
+            nonce: false,
+            max_cache_secs: 3600,
+            negative_cache_secs: 30,
+            cache_mib: 64,
         }
     }
 }
@@ -304,6 +328,26 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     (
         "HUREN_REVOCATION_MAX_FETCHES",
         "revocation.max_fetches: most fetches for one validation",
+    ),
+    (
+        "HUREN_REVOCATION_ONLINE",
+        "revocation.online: fetch the CRLs and OCSP responses certificates name (true or false)",
+    ),
+    (
+        "HUREN_REVOCATION_NONCE",
+        "revocation.nonce: send an OCSP nonce and require it echoed (true or false)",
+    ),
+    (
+        "HUREN_REVOCATION_MAX_CACHE_SECS",
+        "revocation.max_cache_secs: longest a CRL or OCSP response is cached",
+    ),
+    (
+        "HUREN_REVOCATION_NEGATIVE_CACHE_SECS",
+        "revocation.negative_cache_secs: how long a failed revocation fetch is remembered",
+    ),
+    (
+        "HUREN_REVOCATION_CACHE_MIB",
+        "revocation.cache_mib: memory of each revocation cache, MiB",
     ),
     (
         "HUREN_LIMITS_BODY_BYTES",
@@ -696,6 +740,13 @@ impl Config {
             check_positive(n.into(), "the value").map_err(|m| ConfigError::env(var, m))?;
             Ok(n)
         }
+        fn boolean(var: &str, v: &str) -> Result<bool, ConfigError> {
+            match v.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" | "on" => Ok(true),
+                "false" | "0" | "no" | "off" => Ok(false),
+                _ => Err(ConfigError::env(var, format!("{v:?} is not true or false"))),
+            }
+        }
         fn pos_usize(var: &str, v: &str) -> Result<usize, ConfigError> {
             let n: usize = num(var, v)?;
             check_positive(n as u64, "the value").map_err(|m| ConfigError::env(var, m))?;
@@ -730,6 +781,15 @@ impl Config {
                 "HUREN_REVOCATION_TIMEOUT_MS" => self.revocation.timeout_ms = pos::<u64>(var, &v)?,
                 "HUREN_REVOCATION_MAX_BYTES" => self.revocation.max_bytes = pos_usize(var, &v)?,
                 "HUREN_REVOCATION_MAX_FETCHES" => self.revocation.max_fetches = num(var, &v)?,
+                "HUREN_REVOCATION_ONLINE" => self.revocation.online = boolean(var, &v)?,
+                "HUREN_REVOCATION_NONCE" => self.revocation.nonce = boolean(var, &v)?,
+                "HUREN_REVOCATION_MAX_CACHE_SECS" => {
+                    self.revocation.max_cache_secs = num(var, &v)?;
+                }
+                "HUREN_REVOCATION_NEGATIVE_CACHE_SECS" => {
+                    self.revocation.negative_cache_secs = num(var, &v)?;
+                }
+                "HUREN_REVOCATION_CACHE_MIB" => self.revocation.cache_mib = num(var, &v)?,
                 "HUREN_LIMITS_BODY_BYTES" => self.limits.body_bytes = pos_usize(var, &v)?,
                 "HUREN_LIMITS_CHAIN_LENGTH" => self.limits.chain_length = pos_usize(var, &v)?,
                 "HUREN_LIMITS_BATCH_SIZE" => self.limits.batch_size = pos_usize(var, &v)?,

@@ -6,7 +6,9 @@
 
 pub mod cli;
 pub mod config;
+pub mod interop;
 pub mod json;
 pub mod refresh;
 pub mod render;
+pub mod revocation;
 pub mod server;

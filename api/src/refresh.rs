@@ -949,6 +949,7 @@ impl Refresher {
     fn publish(&self, held: &[SourceHeld], now: i64) {
         let mut inputs: Vec<(&VerifiedTrustList, ListRole)> = Vec::new();
         let mut meta: Vec<(String, String, FetchStatus, i64)> = Vec::new();
+        let mut directory: Vec<&VerifiedTrustList> = Vec::new();
         for (spec, h) in self.sources.iter().zip(held) {
             let Some(main) = &h.main else { continue };
             let role = match spec.role {
@@ -956,6 +957,7 @@ impl Refresher {
                 ListRoleConfig::Scheme => ListRole::Scheme,
             };
             inputs.push((&main.verified, role));
+            directory.push(&main.verified);
             meta.push((
                 spec.name.clone(),
                 spec.location.text.clone(),
@@ -990,9 +992,17 @@ impl Refresher {
             Err(p) => p.into_inner(),
         };
         let same = built.as_ref().is_some_and(|(d, _)| *d == digests) && current.is_some();
-        let (snapshot, loaded_at) = match (&current, same) {
-            (Some(c), true) => (c.snapshot.clone(), built.as_ref().map_or(now, |(_, t)| *t)),
-            _ => (build_snapshot(&inputs), now),
+        let (snapshot, loaded_at, directory) = match (&current, same) {
+            (Some(c), true) => (
+                c.snapshot.clone(),
+                built.as_ref().map_or(now, |(_, t)| *t),
+                c.directory.clone(),
+            ),
+            _ => (
+                build_snapshot(&inputs),
+                now,
+                Arc::new(directory.into_iter().cloned().collect()),
+            ),
         };
         let lists: Vec<ListStatus> = inputs
             .iter()
@@ -1033,6 +1043,7 @@ impl Refresher {
             lists,
             loaded_at,
             usable_until,
+            directory,
         ))));
     }
 

@@ -40,7 +40,7 @@ fn demo_loaded() -> Loaded {
     let v = verify(&bytes, &pinned, now()).unwrap();
     let snapshot = build_snapshot(&[(&v, ListRole::Miit)]);
     let usable_until = snapshot.next_update();
-    Loaded::new(snapshot, Vec::new(), now(), usable_until)
+    Loaded::new(snapshot, Vec::new(), now(), usable_until, Arc::new(vec![v]))
 }
 
 #[derive(Default)]

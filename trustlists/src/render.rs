@@ -12,6 +12,12 @@
 //! language, tables with a `<caption>` and `<th scope>`. Every text that comes from the list
 //! is escaped ([`escape`]); links are made only from `http:` and `https:` URLs. Whether the
 //! list's signature was checked is stated on every page ([`SignatureNote`]).
+//!
+//! The service's `/directory` renders the same pages inside its site ([`Site`]): links to
+//! CA pages under a prefix, a header and a notice around `<main>`, and on the index a plain
+//! GET search and filter form whose rows are kept by [`Filter`] ([`render_index`],
+//! [`render_ca_page_in`], [`find_ca`]). With the default [`Site`] the output is exactly what
+//! `huren tl render` writes.
 
 use crate::diff::algorithm_label;
 use crate::model::{
@@ -46,6 +52,118 @@ pub enum SignatureNote {
     },
     /// The signature was not checked: every page carries a visible warning.
     NotChecked,
+}
+
+/// How the pages sit in a site. The default is what `huren tl render` writes: relative
+/// links (`ca/<key>.html`, `../index.html`), nothing around `<main>`, no search form.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Site<'a> {
+    /// Links from the index to CA pages: `prefix`, the page's key ([`ca_page_key`]), then
+    /// `suffix` (`("/directory/", "?lang=en")`); `None`: `ca/<key>.html`.
+    pub ca_link: Option<(&'a str, &'a str)>,
+    /// The link from a CA page back to the directory; `None`: `../index.html`.
+    pub index_link: Option<&'a str>,
+    /// HTML put at the top of `<body>`, before `<main id="main">` (navigation, language
+    /// switch), as given: the caller escapes what it puts in.
+    pub header: &'a str,
+    /// HTML put after the signature banner (a notice about the list's freshness), as given.
+    pub notice: &'a str,
+    /// CSS added after the pages' own (for what `header` and `notice` hold), as given.
+    pub style: &'a str,
+    /// The index's search and filter form, and the rows it keeps; `None`: no form, every
+    /// row.
+    pub filter: Option<&'a Filter<'a>>,
+}
+
+/// The index's search and filter: a plain GET form, and the rows it keeps.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Filter<'a> {
+    /// Where the form is sent (`/directory`).
+    pub action: &'a str,
+    /// Search text: a row is kept when it occurs (ignoring case) in a provider or service
+    /// name (any language), a licence or approval number, or a certificate's SHA-256.
+    /// Empty or blank: every row.
+    pub query: &'a str,
+    /// Which sections.
+    pub kind: KindFilter,
+    /// Which status now.
+    pub status: StatusFilter,
+    /// Hidden fields the form carries along (`("lang", "en")`).
+    pub hidden: &'a [(&'a str, &'a str)],
+}
+
+/// Which sections of the index a [`Filter`] keeps.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum KindFilter {
+    /// Every section (`all`).
+    #[default]
+    All,
+    /// The licensed domestic CAs (`licensed`).
+    Licensed,
+    /// The approved foreign CAs and foreign trust lists (`approved`).
+    Approved,
+}
+
+impl KindFilter {
+    /// `all`, `licensed` or `approved`; anything else: `None`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "" | "all" => Some(KindFilter::All),
+            "licensed" => Some(KindFilter::Licensed),
+            "approved" => Some(KindFilter::Approved),
+            _ => None,
+        }
+    }
+
+    /// The query value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KindFilter::All => "all",
+            KindFilter::Licensed => "licensed",
+            KindFilter::Approved => "approved",
+        }
+    }
+}
+
+/// Which status now a [`Filter`] keeps.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// Any (`all`).
+    #[default]
+    All,
+    /// In force now: granted, licence or approval in force, not restricted (`in-force`).
+    InForce,
+    /// Anything else (`not-in-force`).
+    NotInForce,
+}
+
+impl StatusFilter {
+    /// `all`, `in-force` or `not-in-force`; anything else: `None`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "" | "all" => Some(StatusFilter::All),
+            "in-force" => Some(StatusFilter::InForce),
+            "not-in-force" => Some(StatusFilter::NotInForce),
+            _ => None,
+        }
+    }
+
+    /// The query value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusFilter::All => "all",
+            StatusFilter::InForce => "in-force",
+            StatusFilter::NotInForce => "not-in-force",
+        }
+    }
+
+    fn keeps(self, in_force: bool) -> bool {
+        match self {
+            StatusFilter::All => true,
+            StatusFilter::InForce => in_force,
+            StatusFilter::NotInForce => !in_force,
+        }
+    }
 }
 
 /// Escapes text for HTML element content and attribute values (`& < > " '`).
@@ -132,7 +250,7 @@ pub fn render_directory(
     let mut out = Vec::with_capacity(entries.len() + 1);
     out.push((
         "index.html".to_string(),
-        render_index_with(list, &entries, now, lang, note),
+        render_index_with(list, &entries, now, lang, note, &Site::default()),
     ));
     for e in &entries {
         out.push((
@@ -149,6 +267,40 @@ struct Row<'a> {
     service: &'a Service,
     category: Category,
     path: String,
+}
+
+/// The index page alone, inside `site` (see [`Site`]; with the default it is the
+/// `index.html` of [`render_directory`]).
+pub fn render_index(
+    list: &TrustList,
+    now: i64,
+    lang: Lang,
+    note: &SignatureNote,
+    site: &Site<'_>,
+) -> String {
+    render_index_with(list, &entries(list), now, lang, note, site)
+}
+
+/// The key of a CA page: its path ([`render_directory`]) without `ca/` and `.html` — the
+/// SHA-256 of the CA's first certificate, hex, or `name-<hex>`, with `-2`, `-3`, … when two
+/// services would share a page.
+pub fn ca_page_key(path: &str) -> &str {
+    let p = path.strip_prefix("ca/").unwrap_or(path);
+    p.strip_suffix(".html").unwrap_or(p)
+}
+
+/// The CA of the directory whose page key ([`ca_page_key`]) is `key`, else the first one
+/// holding a certificate whose SHA-256 is `key` (hex, any case).
+pub fn find_ca<'a>(list: &'a TrustList, key: &str) -> Option<(&'a Provider, &'a Service)> {
+    let key = key.to_ascii_lowercase();
+    let rows = entries(list);
+    rows.iter()
+        .find(|r| ca_page_key(&r.path) == key)
+        .or_else(|| {
+            rows.iter()
+                .find(|r| r.service.certificates().any(|c| sha256_hex(c) == key))
+        })
+        .map(|r| (r.provider, r.service))
 }
 
 fn entries(list: &TrustList) -> Vec<Row<'_>> {
@@ -392,7 +544,8 @@ fn standing_html(l: &L, s: &Standing) -> String {
 // ---------------------------------------------------------------------------------------
 // Page frame.
 
-const CSS: &str = "body{font-family:system-ui,\"Noto Sans CJK SC\",\"PingFang SC\",\"Microsoft YaHei\",sans-serif;color:#111;background:#fff;max-width:80rem;margin:0 auto;padding:1rem;line-height:1.5}\
+/// The pages' style sheet (inline in every page): system fonts, dark text on white.
+pub const CSS: &str = "body{font-family:system-ui,\"Noto Sans CJK SC\",\"PingFang SC\",\"Microsoft YaHei\",sans-serif;color:#111;background:#fff;max-width:80rem;margin:0 auto;padding:1rem;line-height:1.5}\
 h1{font-size:1.6rem}h2{font-size:1.3rem;margin-top:2rem}\
 table{border-collapse:collapse;width:100%;margin:1rem 0}\
 caption{text-align:left;font-weight:bold;font-size:1.15rem;padding:.5rem 0}\
@@ -431,11 +584,27 @@ fn banner(l: &L, note: &SignatureNote) -> String {
     }
 }
 
-fn page(l: &L, title: &str, heading: &str, body: &str, note: &SignatureNote) -> String {
+fn page(
+    l: &L,
+    title: &str,
+    heading: &str,
+    body: &str,
+    note: &SignatureNote,
+    site: &Site<'_>,
+) -> String {
+    // The default site adds nothing, so `huren tl render` writes what it always wrote.
+    let main = if site.header.is_empty() {
+        "<main>"
+    } else {
+        "<main id=\"main\">"
+    };
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n<h1>{heading}</h1>\n{banner}\n{body}</main>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<style>{CSS}{style}</style>\n</head>\n<body>\n{header}{main}\n<h1>{heading}</h1>\n{banner}\n{notice}{body}</main>\n</body>\n</html>\n",
         lang = l.html_lang(),
         banner = banner(l, note),
+        style = site.style,
+        header = site.header,
+        notice = site.notice,
     )
 }
 
@@ -577,10 +746,14 @@ fn period(from: i64, until: i64) -> String {
 
 /// A directory row's heading: the provider's name linking to the CA's page, then the
 /// service's name.
-fn ca_heading(l: &L, r: &Row<'_>) -> String {
+fn ca_heading(l: &L, r: &Row<'_>, site: &Site<'_>) -> String {
+    let href = match site.ca_link {
+        None => r.path.clone(),
+        Some((prefix, suffix)) => format!("{prefix}{}{suffix}", ca_page_key(&r.path)),
+    };
     format!(
         "<a href=\"{}\">{}</a><br>{}",
-        escape(&r.path),
+        escape(&href),
         l.name(&r.provider.name),
         l.name(&r.service.name)
     )
@@ -591,6 +764,7 @@ fn ca_heading(l: &L, r: &Row<'_>) -> String {
 
 /// A table of the directory's CAs of `category`: a row per CA, headed by its names and
 /// link, with the `cells` of it (none: no row); one "none" row when there is no such CA.
+#[allow(clippy::too_many_arguments)]
 fn ca_table(
     b: &mut String,
     l: &L,
@@ -598,14 +772,18 @@ fn ca_table(
     category: Category,
     caption: &str,
     cols: &[String],
+    view: &View<'_>,
     cells: impl Fn(&Row<'_>) -> Option<Vec<String>>,
 ) {
     table_start(b, caption, cols);
     let mut n = 0;
-    for r in rows.iter().filter(|r| r.category == category) {
+    for r in rows
+        .iter()
+        .filter(|r| r.category == category && view.keeps(r))
+    {
         n += 1;
         if let Some(cells) = cells(r) {
-            table_row(b, &ca_heading(l, r), &cells);
+            table_row(b, &ca_heading(l, r, view.site), &cells);
         }
     }
     if n == 0 {
@@ -614,16 +792,180 @@ fn ca_table(
     table_end(b);
 }
 
+/// What the index shows: the site, and the rows its filter keeps.
+struct View<'a> {
+    site: &'a Site<'a>,
+    now: i64,
+}
+
+impl View<'_> {
+    fn shows(&self, kind: KindFilter) -> bool {
+        self.site
+            .filter
+            .is_none_or(|f| f.kind == KindFilter::All || f.kind == kind)
+    }
+
+    fn keeps(&self, r: &Row<'_>) -> bool {
+        let Some(f) = self.site.filter else {
+            return true;
+        };
+        let kind = match r.category {
+            Category::Licensed => KindFilter::Licensed,
+            Category::Approved => KindFilter::Approved,
+            Category::OtherCa => KindFilter::All,
+        };
+        if f.kind != KindFilter::All && f.kind != kind {
+            return false;
+        }
+        let in_force = matches!(standing(r.service, self.now), Standing::InForce { .. });
+        if !f.status.keeps(in_force) {
+            return false;
+        }
+        let q = f.query.trim().to_lowercase();
+        if q.is_empty() {
+            return true;
+        }
+        let has = |t: &str| t.to_lowercase().contains(&q);
+        let names = r.provider.name.0.iter().chain(&r.provider.trade_names.0);
+        let names = names.chain(&r.service.name.0);
+        let numbers = std::iter::once(&r.service.extensions)
+            .chain(r.service.history.iter().map(|h| &h.extensions))
+            .filter_map(|e| e.miit.as_ref())
+            .flat_map(|m| {
+                let lic = m.licence.as_ref().map(|l| l.number.as_str());
+                let appr = m.approval.as_ref().map(|a| a.decision.as_str());
+                lic.into_iter().chain(appr)
+            });
+        names.map(|(_, t)| t.as_str()).chain(numbers).any(has)
+            || r.service.certificates().any(|c| sha256_hex(c).contains(&q))
+    }
+
+    fn keeps_scheme(&self, p: &Pointer, a: &Approval) -> bool {
+        let Some(f) = self.site.filter else {
+            return true;
+        };
+        let in_force = a.valid_from <= self.now && self.now < a.valid_until;
+        let q = f.query.trim().to_lowercase();
+        let has = |t: &str| t.to_lowercase().contains(&q);
+        f.status.keeps(in_force)
+            && (q.is_empty()
+                || has(&a.decision)
+                || has(p.territory.as_deref().unwrap_or(""))
+                || has(&p.location))
+    }
+}
+
+/// The search and filter form, and how many entries it keeps of how many.
+fn filter_form(b: &mut String, l: &L, f: &Filter<'_>, kept: usize, total: usize) {
+    let _ = writeln!(
+        b,
+        "<form class=\"filter\" method=\"get\" action=\"{}\" role=\"search\" aria-label=\"{}\">",
+        escape(f.action),
+        l.plain("搜索目录", "Search the directory")
+    );
+    let _ = writeln!(
+        b,
+        "<p><label for=\"q\">{}</label> <input type=\"search\" id=\"q\" name=\"q\" value=\"{}\" size=\"30\"></p>",
+        l.t("名称或编号", "Name or number"),
+        escape(f.query)
+    );
+    let select =
+        |b: &mut String, id: &str, label: String, options: &[(&str, String)], chosen: &str| {
+            let _ = write!(
+                b,
+                "<p><label for=\"{id}\">{label}</label> <select id=\"{id}\" name=\"{id}\">"
+            );
+            for (value, text) in options {
+                let sel = if *value == chosen { " selected" } else { "" };
+                let _ = write!(b, "<option value=\"{value}\"{sel}>{text}</option>");
+            }
+            b.push_str("</select></p>\n");
+        };
+    select(
+        b,
+        "kind",
+        l.t("类别", "Kind"),
+        &[
+            ("all", l.plain("全部", "all")),
+            ("licensed", l.plain("许可的境内机构", "licensed domestic")),
+            ("approved", l.plain("经批准的境外机构", "approved foreign")),
+        ],
+        f.kind.as_str(),
+    );
+    select(
+        b,
+        "status",
+        l.t("当前状态", "Status now"),
+        &[
+            ("all", l.plain("全部", "any")),
+            ("in-force", l.plain("有效", "in force")),
+            ("not-in-force", l.plain("无效", "not in force")),
+        ],
+        f.status.as_str(),
+    );
+    for (name, value) in f.hidden {
+        let _ = writeln!(
+            b,
+            "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+            escape(name),
+            escape(value)
+        );
+    }
+    let _ = writeln!(
+        b,
+        "<p><button type=\"submit\">{}</button></p>\n</form>",
+        l.t("筛选", "Filter")
+    );
+    let _ = writeln!(
+        b,
+        "<p class=\"count\" role=\"status\">{}</p>",
+        match l.0 {
+            Lang::Zh => format!("显示 {kept} 条，共 {total} 条。"),
+            Lang::En => format!("{kept} of {total} entries shown."),
+            Lang::Both => format!(
+                "显示 {kept} 条，共 {total} 条。 <span lang=\"en\" class=\"en\">{kept} of {total} entries shown.</span>"
+            ),
+        }
+    );
+}
+
 fn render_index_with(
     list: &TrustList,
     rows: &[Row<'_>],
     now: i64,
     lang: Lang,
     note: &SignatureNote,
+    site: &Site<'_>,
 ) -> String {
     let l = L(lang);
+    let view = View { site, now };
     let mut b = String::new();
     list_facts(&mut b, &l, list, now);
+    let schemes: Vec<(&Pointer, &Approval)> = list
+        .pointers
+        .iter()
+        .filter_map(|p| p.approval.as_ref().map(|a| (p, a)))
+        .collect();
+    if let Some(f) = site.filter {
+        let shown = |c: Category| match c {
+            Category::Licensed => view.shows(KindFilter::Licensed),
+            Category::Approved => view.shows(KindFilter::Approved),
+            Category::OtherCa => f.kind == KindFilter::All,
+        };
+        let kept = rows
+            .iter()
+            .filter(|r| shown(r.category) && view.keeps(r))
+            .count()
+            + if view.shows(KindFilter::Approved) {
+                schemes
+                    .iter()
+                    .filter(|(p, a)| view.keeps_scheme(p, a))
+                    .count()
+            } else {
+                0
+            };
+        filter_form(&mut b, &l, f, kept, rows.len() + schemes.len());
+    }
 
     // Licensed domestic CAs (Art. 11, 13).
     let caption = l.t(
@@ -639,22 +981,33 @@ fn render_index_with(
         l.t("当前状态", "Status now"),
         l.t("证书策略", "Certificate policies"),
     ];
-    ca_table(&mut b, &l, rows, Category::Licensed, &caption, &cols, |r| {
-        let f = facts(r.service, now);
-        let lic = f.licence;
-        Some(vec![
-            code(lic.map_or("", |x| x.number.as_str())),
-            lic.map_or(String::new(), |x| escape(&x.issuing_authority)),
-            lic.map_or(String::new(), |x| date(x.issued)),
-            lic.map_or(String::new(), |x| date(x.expires)),
-            standing_html(&l, &standing(r.service, now)),
-            if f.policies.is_empty() {
-                none(&l)
-            } else {
-                code_list(&f.policies)
+    if view.shows(KindFilter::Licensed) {
+        ca_table(
+            &mut b,
+            &l,
+            rows,
+            Category::Licensed,
+            &caption,
+            &cols,
+            &view,
+            |r| {
+                let f = facts(r.service, now);
+                let lic = f.licence;
+                Some(vec![
+                    code(lic.map_or("", |x| x.number.as_str())),
+                    lic.map_or(String::new(), |x| escape(&x.issuing_authority)),
+                    lic.map_or(String::new(), |x| date(x.issued)),
+                    lic.map_or(String::new(), |x| date(x.expires)),
+                    standing_html(&l, &standing(r.service, now)),
+                    if f.policies.is_empty() {
+                        none(&l)
+                    } else {
+                        code_list(&f.policies)
+                    },
+                ])
             },
-        ])
-    });
+        );
+    }
 
     // Approved foreign CAs (Art. 47–49).
     let caption = l.t(
@@ -670,25 +1023,31 @@ fn render_index_with(
         l.t("当前状态", "Status now"),
         l.t("批准范围", "Approved scope"),
     ];
-    ca_table(&mut b, &l, rows, Category::Approved, &caption, &cols, |r| {
-        let a = facts(r.service, now).approval?;
-        Some(vec![
-            code(&a.decision),
-            date(a.decided),
-            basis_html(&l, a),
-            period(a.valid_from, a.valid_until),
-            standing_html(&l, &standing(r.service, now)),
-            scope_html(&l, a),
-        ])
-    });
+    if view.shows(KindFilter::Approved) {
+        ca_table(
+            &mut b,
+            &l,
+            rows,
+            Category::Approved,
+            &caption,
+            &cols,
+            &view,
+            |r| {
+                let a = facts(r.service, now).approval?;
+                Some(vec![
+                    code(&a.decision),
+                    date(a.decided),
+                    basis_html(&l, a),
+                    period(a.valid_from, a.valid_until),
+                    standing_html(&l, &standing(r.service, now)),
+                    scope_html(&l, a),
+                ])
+            },
+        );
+    }
 
     // Approved foreign schemes (pointers carrying an approval).
-    let schemes: Vec<(&Pointer, &Approval)> = list
-        .pointers
-        .iter()
-        .filter_map(|p| p.approval.as_ref().map(|a| (p, a)))
-        .collect();
-    if !schemes.is_empty() {
+    if !schemes.is_empty() && view.shows(KindFilter::Approved) {
         let caption = l.t("经批准的境外信任列表", "Approved foreign trust lists");
         let cols = [
             l.t("法域", "Territory"),
@@ -699,7 +1058,9 @@ fn render_index_with(
             l.t("批准范围", "Approved scope"),
         ];
         table_start(&mut b, &caption, &cols);
-        for (p, a) in schemes {
+        let mut n = 0;
+        for (p, a) in schemes.iter().filter(|(p, a)| view.keeps_scheme(p, a)) {
+            n += 1;
             table_row(
                 &mut b,
                 &escape(p.territory.as_deref().unwrap_or("?")),
@@ -712,11 +1073,15 @@ fn render_index_with(
                 ],
             );
         }
+        if n == 0 {
+            none_row(&mut b, &l, cols.len());
+        }
         table_end(&mut b);
     }
 
     // Other CA services (the table only when there are some).
-    if rows.iter().any(|r| r.category == Category::OtherCa) {
+    let others = site.filter.is_none_or(|f| f.kind == KindFilter::All);
+    if others && rows.iter().any(|r| r.category == Category::OtherCa) {
         let caption = l.t(
             "列表中的其他认证服务",
             "Other certification services on the list",
@@ -726,12 +1091,21 @@ fn render_index_with(
             l.t("服务类型", "Service type"),
             l.t("当前状态", "Status now"),
         ];
-        ca_table(&mut b, &l, rows, Category::OtherCa, &caption, &cols, |r| {
-            Some(vec![
-                code(r.service.service_type.label()),
-                standing_html(&l, &standing(r.service, now)),
-            ])
-        });
+        ca_table(
+            &mut b,
+            &l,
+            rows,
+            Category::OtherCa,
+            &caption,
+            &cols,
+            &view,
+            |r| {
+                Some(vec![
+                    code(r.service.service_type.label()),
+                    standing_html(&l, &standing(r.service, now)),
+                ])
+            },
+        );
     }
     page(
         &l,
@@ -745,6 +1119,7 @@ fn render_index_with(
         ),
         &b,
         note,
+        site,
     )
 }
 
@@ -778,12 +1153,27 @@ pub fn render_ca_page(
     lang: Lang,
     note: &SignatureNote,
 ) -> String {
+    render_ca_page_in(list, provider, service, now, lang, note, &Site::default())
+}
+
+/// [`render_ca_page`] inside `site` (its link back to the directory, header, notice and
+/// style; see [`Site`]).
+pub fn render_ca_page_in(
+    list: &TrustList,
+    provider: &Provider,
+    service: &Service,
+    now: i64,
+    lang: Lang,
+    note: &SignatureNote,
+    site: &Site<'_>,
+) -> String {
     let l = L(lang);
     let f = facts(service, now);
     let mut b = String::new();
     let _ = writeln!(
         b,
-        "<p><a href=\"../index.html\">{}</a></p>",
+        "<p><a href=\"{}\">{}</a></p>",
+        escape(site.index_link.unwrap_or("../index.html")),
         l.t("← 返回目录", "← Back to the directory")
     );
     let status = format!(
@@ -956,7 +1346,7 @@ pub fn render_ca_page(
 
     let title = escape(&plain_name(&service.name, lang));
     let heading = l.name(&service.name);
-    page(&l, &title, &heading, &b, note)
+    page(&l, &title, &heading, &b, note, site)
 }
 
 #[cfg(test)]
@@ -1028,6 +1418,75 @@ mod tests {
         assert_eq!(pick(&m, "zh"), Some(("zh-CN", "甲")));
         assert_eq!(pick(&m, "en"), Some(("en", "A")));
         assert_eq!(pick(&MultiLang::single("中", "x"), "zh"), None);
+    }
+
+    #[test]
+    fn a_site_links_its_own_way_and_filters_rows() {
+        let mut list = sample();
+        let mut other = list.providers[0].services[0].clone();
+        other.name = MultiLang::single("en", "Second CA");
+        other.identities = vec![DigitalIdentity::Certificate(b"another".to_vec())];
+        if let Some(m) = other.extensions.miit.as_mut()
+            && let Some(l) = m.licence.as_mut()
+        {
+            l.number = "ECS-2".into();
+        }
+        list.providers[0].services.push(other);
+        let note = SignatureNote::NotChecked;
+        // The default site is what `huren tl render` writes.
+        let files = render_directory(&list, 10, Lang::En, &note);
+        assert_eq!(
+            render_index(&list, 10, Lang::En, &note, &Site::default()),
+            files[0].1
+        );
+        let key = ca_page_key(&files[1].0).to_string();
+        assert_eq!(key.len(), 64);
+        assert_eq!(
+            find_ca(&list, &key.to_ascii_uppercase()).map(|(_, s)| s.name.get("en")),
+            Some(Some("Evil & Co"))
+        );
+        assert!(find_ca(&list, "00").is_none());
+        let hidden = [("lang", "en")];
+        let filter = Filter {
+            action: "/directory",
+            query: "ecs-2",
+            hidden: &hidden,
+            ..Filter::default()
+        };
+        let site = Site {
+            ca_link: Some(("/directory/", "?lang=en")),
+            header: "<nav>N</nav>\n",
+            filter: Some(&filter),
+            ..Site::default()
+        };
+        let html = render_index(&list, 10, Lang::En, &note, &site);
+        assert!(html.contains("<nav>N</nav>\n<main id=\"main\">"));
+        assert!(html.contains("<label for=\"q\">Name or number</label>"));
+        assert!(html.contains("value=\"ecs-2\""));
+        assert!(html.contains("<input type=\"hidden\" name=\"lang\" value=\"en\">"));
+        assert!(html.contains("1 of 2 entries shown."), "{html}");
+        assert!(html.contains("Second CA") && !html.contains("Evil &amp; Co"));
+        assert!(html.contains("href=\"/directory/") && html.contains("?lang=en\""));
+        // Not in force at 1_000_000 (the licence expired): the status filter drops both.
+        let f = Filter {
+            status: StatusFilter::InForce,
+            ..filter
+        };
+        let site = Site {
+            filter: Some(&f),
+            ..site
+        };
+        let html = render_index(&list, 1_000_000, Lang::En, &note, &site);
+        assert!(html.contains("0 of 2 entries shown."), "{html}");
+        // The CA page links back where the site says.
+        let (p, s) = find_ca(&list, &key).unwrap();
+        let site = Site {
+            index_link: Some("/directory?lang=en"),
+            ..Site::default()
+        };
+        let page = render_ca_page_in(&list, p, s, 10, Lang::En, &note, &site);
+        assert!(page.contains("<a href=\"/directory?lang=en\">"));
+        assert_eq!(render_ca_page(&list, p, s, 10, Lang::En, &note), files[1].1);
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Command-line parsing and dispatch. Exit codes: 0 VALID, 1 INVALID, 2 INDETERMINATE,
 //! 64 bad usage or unreadable input (EX_USAGE of sysexits.h). `huren tl` (trust lists) uses
-//! 0, 1 and 64 per command, documented in `cli/tl.rs`.
+//! 0, 1 and 64 per command, documented in `cli/tl.rs`; `huren interop check` 0 (every chain
+//! passes), 1 (one does not) and 64.
 
+mod interop;
 mod serve;
 mod tl;
 mod validate;
@@ -28,6 +30,9 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Trust lists: build and sign, verify, show, diff, render the public directory.
     Tl(tl::TlArgs),
+    /// Foreign CAs' interoperability check: every deviation of their chains from the
+    /// approval, RFC 5280 and the Art. 21 profile, with what to change.
+    Interop(interop::InteropArgs),
     /// Run the validation service (HTTP API); with no argument, on 127.0.0.1:8080 with the
     /// bundled demo trust list.
     Serve(serve::ServeArgs),
@@ -50,6 +55,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
     match cli.command {
         Command::Validate(args) => validate::run(args),
         Command::Tl(args) => tl::run(args),
+        Command::Interop(args) => interop::run(args),
         Command::Serve(args) => serve::run(args),
     }
 }

@@ -15,7 +15,10 @@
 use super::EXIT_USAGE;
 use crate::config::{Config, ENV_VARS};
 use crate::refresh::Refresher;
-use crate::server::state::{AppState, Clock, NoRevocationSource, SystemClock, TrustHandle};
+use crate::revocation::OnlineRevocation;
+use crate::server::state::{
+    AppState, Clock, NoRevocationSource, RevocationSource, SystemClock, TrustHandle,
+};
 use clap::Args;
 use std::io::Write as _;
 use std::net::SocketAddr;
@@ -272,6 +275,13 @@ fn router(
     clock: Arc<dyn Clock>,
     refresh: Arc<Refresher>,
 ) -> Result<axum::Router, String> {
-    let state = AppState::new(config, trust, clock, Arc::new(NoRevocationSource), refresh)?;
+    // Online revocation for the policies whose revocation is require or prefer (unless
+    // revocation.online = false): CRLs and OCSP the certificates name, fetched and cached.
+    let revocation: Arc<dyn RevocationSource> = if config.revocation.online {
+        Arc::new(OnlineRevocation::new(&config.revocation, clock.clone())?)
+    } else {
+        Arc::new(NoRevocationSource)
+    };
+    let state = AppState::new(config, trust, clock, revocation, refresh)?;
     Ok(crate::server::app(state))
 }

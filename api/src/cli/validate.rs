@@ -1,18 +1,22 @@
 //! `huren validate`.
 
 use super::EXIT_USAGE;
+use crate::config::RevocationConfig;
 use crate::render;
+use crate::revocation::{self, EvidenceRequest, FetchedEvidence, OnlineRevocation};
+use crate::server::state::{RevocationSource as _, SystemClock};
 use clap::{Args, ValueEnum};
 use huren_trustlists::pointers::verify_approved;
 use huren_trustlists::snapshot::{ListRole, Snapshot, build_snapshot};
 use huren_trustlists::verify::{PinnedSigners, VerifiedTrustList, verify};
 use huren_validator::{
-    AnchorSet, Certificate, Code, Crl, KeyUsageBit, Oid, PolicyInputs, Profile, Report,
-    RevocationPolicy, ServerName, SignatureMemo, Status, ValidationOptions, Warning, fmt_time, pem,
-    validate,
+    AnchorSet, Certificate, Code, Crl, Evidence, KeyUsageBit, OcspResponse, Oid, PolicyInputs,
+    Profile, Report, RevocationPolicy, ServerName, SignatureMemo, Status, ValidationOptions,
+    Warning, fmt_time, pem, validate_with_evidence,
 };
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Format {
@@ -68,12 +72,22 @@ pub struct ValidateArgs {
     /// A file of CRLs (PEM with one or more, or DER) used as revocation evidence.
     #[arg(long = "crl", value_name = "FILE")]
     crls: Vec<PathBuf>,
+    /// A file holding an OCSP response (DER, or PEM with one or more "OCSP RESPONSE"
+    /// blocks) used as revocation evidence.
+    #[arg(long = "ocsp-response", value_name = "FILE")]
+    ocsp_responses: Vec<PathBuf>,
+    /// Fetch the revocation evidence the chain names (OCSP responders from the
+    /// authorityInfoAccess, CRLs from the cRLDistributionPoints; http and https only) for
+    /// the certificates the --crl and --ocsp-response files do not cover. Only a chain that
+    /// is valid without revocation is asked about. Makes --revocation prefer the default.
+    #[arg(long)]
+    online: bool,
     /// The validation time (RFC 3339); default now.
     #[arg(long, value_name = "RFC3339")]
     time: Option<String>,
-    /// What to do about revocation.
-    #[arg(long, value_enum, default_value = "off")]
-    revocation: Revocation,
+    /// What to do about revocation (default off; prefer with --online).
+    #[arg(long, value_enum)]
+    revocation: Option<Revocation>,
     /// An acceptable certificate policy (user-initial-policy-set); default anyPolicy.
     #[arg(long = "policy", value_name = "OID")]
     policies: Vec<String>,
@@ -112,14 +126,14 @@ pub struct ValidateArgs {
 }
 
 /// A usage or input problem: printed as one line naming the file and what is wrong.
-struct UsageError(String);
+pub(super) struct UsageError(pub(super) String);
 
-fn read(path: &Path, what: &str) -> Result<Vec<u8>, UsageError> {
+pub(super) fn read(path: &Path, what: &str) -> Result<Vec<u8>, UsageError> {
     std::fs::read(path)
         .map_err(|e| UsageError(format!("cannot read {what} file {}: {e}", path.display())))
 }
 
-fn load_certs(path: &Path, what: &str) -> Result<Vec<Certificate>, UsageError> {
+pub(super) fn load_certs(path: &Path, what: &str) -> Result<Vec<Certificate>, UsageError> {
     let bytes = read(path, what)?;
     let ders = pem::decode_all(&bytes, pem::CERTIFICATE_LABELS)
         .map_err(|e| UsageError(format!("{what} file {}: {e}", path.display())))?;
@@ -167,11 +181,17 @@ fn load_crls(path: &Path) -> Result<Vec<Crl>, UsageError> {
         .collect()
 }
 
+fn load_ocsp(path: &Path) -> Result<Vec<OcspResponse>, UsageError> {
+    let bytes = read(path, "OCSP response")?;
+    revocation::read_ocsp_responses(&bytes)
+        .map_err(|e| UsageError(format!("OCSP response file {}: {e}", path.display())))
+}
+
 fn eku_oid(s: &str) -> Option<Oid> {
     Oid::from_purpose_name(s).or_else(|| Oid::parse(s))
 }
 
-fn now() -> i64 {
+pub(super) fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
@@ -185,9 +205,11 @@ fn options(args: &ValidateArgs) -> Result<ValidationOptions, UsageError> {
     };
     let mut o = ValidationOptions::at(time);
     o.revocation = match args.revocation {
-        Revocation::Require => RevocationPolicy::Require,
-        Revocation::Prefer => RevocationPolicy::Prefer,
-        Revocation::Off => RevocationPolicy::Off,
+        Some(Revocation::Require) => RevocationPolicy::Require,
+        Some(Revocation::Prefer) => RevocationPolicy::Prefer,
+        Some(Revocation::Off) => RevocationPolicy::Off,
+        None if args.online => RevocationPolicy::Prefer,
+        None => RevocationPolicy::Off,
     };
     o.policy = PolicyInputs {
         initial_policy_set: args
@@ -283,11 +305,35 @@ fn run_inner(args: &ValidateArgs) -> Result<i32, UsageError> {
     for p in &args.crls {
         crls.extend(load_crls(p)?);
     }
+    let mut ocsp = Vec::new();
+    for p in &args.ocsp_responses {
+        ocsp.extend(load_ocsp(p)?);
+    }
     let report = match snapshot.as_ref().and_then(|s| expired(s, opts.time)) {
         Some(r) => r,
         None => {
             let memo = SignatureMemo::new(256);
-            let mut r = validate(&target, &intermediates, &anchors, &crls, &opts, &memo);
+            let refs: Vec<&Certificate> = intermediates.iter().collect();
+            let fetched = if args.online {
+                fetch(
+                    &target,
+                    &intermediates,
+                    &anchors,
+                    (&crls, &ocsp),
+                    &opts,
+                    &memo,
+                )?
+            } else {
+                FetchedEvidence::default()
+            };
+            crls.extend(fetched.crls.iter().cloned());
+            ocsp.extend(fetched.ocsp.iter().cloned());
+            let evidence = Evidence {
+                crls: &crls,
+                ocsp: &ocsp,
+            };
+            let mut r = validate_with_evidence(&target, &refs, &anchors, &evidence, &opts, &memo);
+            revocation::annotate(&mut r, &fetched);
             if let Some(s) = &snapshot {
                 near_expiry(s, opts.time, &mut r);
             }
@@ -328,11 +374,64 @@ fn run_inner(args: &ValidateArgs) -> Result<i32, UsageError> {
     })
 }
 
+/// `--online`: the evidence the chain names, fetched for the path of a chain valid without
+/// revocation (the same rule as the service's: see [`crate::revocation`]), with the
+/// default `[revocation]` limits.
+fn fetch(
+    target: &Certificate,
+    intermediates: &[Certificate],
+    anchors: &AnchorSet,
+    supplied: (&[Crl], &[OcspResponse]),
+    opts: &ValidationOptions,
+    memo: &SignatureMemo,
+) -> Result<FetchedEvidence, UsageError> {
+    let chain: Vec<Arc<Certificate>> = std::iter::once(target)
+        .chain(intermediates)
+        .map(|c| Arc::new(c.clone()))
+        .collect();
+    if opts.revocation == RevocationPolicy::Off || !revocation::has_endpoints(&chain) {
+        return Ok(FetchedEvidence::default());
+    }
+    let mut off = opts.clone();
+    off.revocation = RevocationPolicy::Off;
+    let refs: Vec<&Certificate> = intermediates.iter().collect();
+    let pre = validate_with_evidence(target, &refs, anchors, &Evidence::default(), &off, memo);
+    if !pre.is_valid() {
+        return Ok(FetchedEvidence::default());
+    }
+    let Some(path) = revocation::path_of(&pre, &chain, anchors) else {
+        return Ok(FetchedEvidence::default());
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| UsageError(format!("--online: cannot start the runtime: {e}")))?;
+    let source = OnlineRevocation::new(&RevocationConfig::default(), Arc::new(SystemClock))
+        .map_err(|e| UsageError(format!("--online: {e}")))?;
+    Ok(runtime.block_on(source.evidence_for(EvidenceRequest {
+        path: &path,
+        policy: opts.revocation,
+        time: opts.time,
+        supplied_crls: supplied.0,
+        supplied_ocsp: supplied.1,
+    })))
+}
+
 /// Verifies the trust list (and the foreign lists it points to) and builds the anchor index.
 /// A list that does not verify is an input the command cannot use: exit 64 with the reason.
 fn load_snapshot(args: &ValidateArgs, list: &Path) -> Result<Snapshot, UsageError> {
+    load_list(list, &args.signers, &args.foreign_lists)
+}
+
+/// [`load_snapshot`] for `list` pinned to the certificates in `signers`, with the foreign
+/// lists it points to.
+pub(super) fn load_list(
+    list: &Path,
+    signers: &[PathBuf],
+    foreign_lists: &[PathBuf],
+) -> Result<Snapshot, UsageError> {
     let mut pinned = Vec::new();
-    for p in &args.signers {
+    for p in signers {
         pinned.extend(load_certs(p, "signer")?.iter().map(|c| c.der().to_vec()));
     }
     let pinned = PinnedSigners::new(pinned).map_err(|e| UsageError(e.to_string()))?;
@@ -344,7 +443,7 @@ fn load_snapshot(args: &ValidateArgs, list: &Path) -> Result<Snapshot, UsageErro
     let miit = verify(&bytes, &pinned, t)
         .map_err(|e| UsageError(format!("trust list {}: {e}", list.display())))?;
     let mut foreign: Vec<(VerifiedTrustList, ListRole)> = Vec::new();
-    for f in &args.foreign_lists {
+    for f in foreign_lists {
         let bytes = read(f, "foreign list")?;
         let (v, approval) = verify_approved(&bytes, &miit, t)
             .map_err(|e| UsageError(format!("foreign list {}: {e}", f.display())))?;
@@ -357,7 +456,7 @@ fn load_snapshot(args: &ValidateArgs, list: &Path) -> Result<Snapshot, UsageErro
 
 /// Past its NextUpdate a list may be out of date: the answer is INDETERMINATE
 /// TRUST_LIST_EXPIRED, never VALID on stale trust.
-fn expired(s: &Snapshot, t: i64) -> Option<Report> {
+pub(super) fn expired(s: &Snapshot, t: i64) -> Option<Report> {
     let l = s
         .lists()
         .iter()

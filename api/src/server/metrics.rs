@@ -3,10 +3,12 @@
 //! Counted as they happen: requests by endpoint and status, validation outcomes by status
 //! and code. Read at scrape time: result-cache hits, misses, bypasses and entries, the
 //! signature memo's hits, misses and entries, the snapshot's age and time to expiry, and the
-//! refresher's counters.
+//! refresher's counters. Online revocation adds its own (`huren_revocation_*`: cache hits,
+//! misses and remembered failures, fetches by outcome, failures by reason, the fetch latency
+//! histogram, cache entries).
 
 use super::cache::{Intermediates, ResultCache};
-use super::state::{Clock, RefreshTrigger, TrustHandle};
+use super::state::{Clock, RefreshTrigger, RevocationSource, TrustHandle};
 use huren_validator::SignatureMemo;
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
@@ -227,6 +229,7 @@ impl Metrics {
         results: ResultCache,
         intermediates: Intermediates,
         refresh: Arc<dyn RefreshTrigger>,
+        revocation: &dyn RevocationSource,
     ) -> Self {
         let mut registry = Registry::with_prefix("huren");
         let requests = Family::<HttpLabels, Counter>::default();
@@ -249,6 +252,7 @@ impl Metrics {
             intermediates,
             refresh,
         }));
+        revocation.register_metrics(&mut registry);
         Metrics {
             registry,
             requests,

@@ -5,15 +5,19 @@
 //! builds a new [`Loaded`] off to the side and swaps it in whole, or changes nothing.
 
 use arc_swap::ArcSwapOption;
+use huren_trustlists::VerifiedTrustList;
 use huren_trustlists::snapshot::Snapshot;
-use huren_validator::{Crl, SignatureMemo};
+use huren_validator::SignatureMemo;
 use serde_json::value::RawValue;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use super::cache::{Intermediates, ResultCache};
 use super::metrics::Metrics;
 use super::policy::Policies;
 use crate::config::Config;
+use crate::revocation::{EvidenceRequest, FetchedEvidence};
 
 /// The source of the current time (Unix seconds). The service passes it to the engine; tests
 /// replace it.
@@ -78,15 +82,20 @@ pub struct Loaded {
     pub usable_until: Option<i64>,
     /// The answers' `trustSnapshot` object, rendered once.
     snapshot_json: Box<RawValue>,
+    /// The verified lists the configured sources gave (not the foreign lists reached
+    /// through pointers), in source order: what the HTML directory (`/directory`) shows.
+    pub directory: Arc<Vec<VerifiedTrustList>>,
 }
 
 impl Loaded {
-    /// A loaded snapshot.
+    /// A loaded snapshot; `directory`: the verified source lists it was built from (see
+    /// [`Loaded::directory`]).
     pub fn new(
         snapshot: Snapshot,
         lists: Vec<ListStatus>,
         loaded_at: i64,
         usable_until: Option<i64>,
+        directory: Arc<Vec<VerifiedTrustList>>,
     ) -> Self {
         let snapshot_json =
             serde_json::value::to_raw_value(&crate::render::snapshot_json(&snapshot))
@@ -97,6 +106,7 @@ impl Loaded {
             loaded_at,
             usable_until,
             snapshot_json,
+            directory,
         }
     }
 
@@ -114,12 +124,45 @@ impl Loaded {
 /// The current snapshot, swapped atomically. `None` until the first list verified.
 pub type TrustHandle = Arc<ArcSwapOption<Loaded>>;
 
-/// Revocation evidence the handlers ask for, beyond what the caller supplied. The online
-/// issue (CRL and OCSP fetching) implements it; until then [`NoRevocationSource`] answers
-/// with nothing, and the policy decides what a missing status means.
+/// Revocation evidence the handlers ask for, beyond what the caller supplied:
+/// [`crate::revocation::OnlineRevocation`] fetches it (CRLs and OCSP, cached); with
+/// [`NoRevocationSource`] only the caller's evidence is used, and the policy decides what a
+/// missing status means.
+///
+/// The handler awaits [`RevocationSource::evidence_for`] before the validation that uses
+/// it, for the path the validator chose with revocation off (only when that answer is
+/// VALID: see [`crate::revocation`]).
 pub trait RevocationSource: Send + Sync + 'static {
-    /// CRLs that may cover `chain` (end entity first), from caches or the network.
-    fn crls_for(&self, chain: &[Arc<huren_validator::Certificate>]) -> Vec<Crl>;
+    /// Whether this source can add anything (when not, the handler skips the validation
+    /// with revocation off that finds the path to ask about). Default: yes.
+    fn enabled(&self) -> bool {
+        true
+    }
+
+    /// Evidence for the certificates of `req.path` below the anchor, from caches or the
+    /// network, each CRL and OCSP response labelled with its source, and the fetches that
+    /// failed.
+    fn evidence_for<'a>(
+        &'a self,
+        req: EvidenceRequest<'a>,
+    ) -> Pin<Box<dyn Future<Output = FetchedEvidence> + Send + 'a>>;
+
+    /// Registers this source's metrics (cache hits, fetches, latencies, failures) in the
+    /// service's registry. Default: none.
+    fn register_metrics(&self, _registry: &mut prometheus_client::registry::Registry) {}
+
+    /// Called after the validation that used this source's evidence for `path` (the
+    /// [`EvidenceRequest::path`]), with its report: evidence held for a certificate the
+    /// validator found no answer for (`REVOCATION_UNAVAILABLE`: a bad signature, an
+    /// unauthorised responder, …) should not be served again until its nextUpdate.
+    /// Default: nothing.
+    fn refused<'a>(
+        &'a self,
+        _path: &'a [Arc<huren_validator::Certificate>],
+        _report: &'a huren_validator::Report,
+    ) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
+        Box::pin(std::future::ready(()))
+    }
 }
 
 /// No revocation source: only caller-supplied evidence is used.
@@ -127,8 +170,15 @@ pub trait RevocationSource: Send + Sync + 'static {
 pub struct NoRevocationSource;
 
 impl RevocationSource for NoRevocationSource {
-    fn crls_for(&self, _chain: &[Arc<huren_validator::Certificate>]) -> Vec<Crl> {
-        Vec::new()
+    fn enabled(&self) -> bool {
+        false
+    }
+
+    fn evidence_for<'a>(
+        &'a self,
+        _req: EvidenceRequest<'a>,
+    ) -> Pin<Box<dyn Future<Output = FetchedEvidence> + Send + 'a>> {
+        Box::pin(std::future::ready(FetchedEvidence::default()))
     }
 }
 
@@ -202,7 +252,7 @@ pub struct Shared {
     pub memo: Arc<SignatureMemo>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
-    /// Online revocation (a seam for the revocation issue).
+    /// Online revocation (fetched and cached CRLs and OCSP responses).
     pub revocation: Arc<dyn RevocationSource>,
     /// Refresh on demand.
     pub refresh: Arc<dyn RefreshTrigger>,
@@ -249,6 +299,7 @@ impl AppState {
             results.clone(),
             intermediates.clone(),
             refresh.clone(),
+            revocation.as_ref(),
         ));
         Ok(AppState(Arc::new(Shared {
             trust,

@@ -4,11 +4,16 @@
 //! (none: INDETERMINATE `TRUST_LIST_UNAVAILABLE`; past `usable_until`: INDETERMINATE
 //! `TRUST_LIST_EXPIRED`, both after the inputs are checked) → result-cache lookup on the raw
 //! strings (a hit is answered on the async thread: no PEM decoding, no parsing) → decoding
-//! and parsing (intermediates from the parsed-intermediate cache) → validation within a small
-//! work budget on the request's thread (a new leaf under known intermediates: one signature),
-//! and, when that budget runs out, again with the full budget on the blocking pool (signature
-//! math beyond a few hundred microseconds would stall the reactor) → the answer, rendered
-//! straight from the report and kept in the result cache until its `nextUpdate`.
+//! and parsing (intermediates from the parsed-intermediate cache) → online revocation, when
+//! the policy's revocation is `require` or `prefer`, the revocation source is on and a
+//! certificate names an http(s) OCSP responder or CRL: a validation with revocation off, and
+//! for the path of a VALID answer the evidence the source finds (the caller's first, then its
+//! caches, then the network; [`crate::revocation`]) → validation with the caller's and the
+//! fetched evidence, within a small work budget on the request's thread (a new leaf under
+//! known intermediates: one signature), and, when that budget runs out, again with the full
+//! budget on the blocking pool (signature math beyond a few hundred microseconds would stall
+//! the reactor) → the answer, rendered straight from the report and kept in the result cache
+//! until its `nextUpdate` (never past the nextUpdate of the revocation evidence it used).
 
 use super::cache::{Entry, KeyBuilder, RETRYABLE_TTL_SECS, TIME_BUCKET_SECS, TTL_CAP_SECS};
 use super::policy::{DEFAULT_POLICY, Policy, eku_oid};
@@ -16,6 +21,7 @@ use super::problem::{Problem, ProblemKind, json_error_detail};
 use super::state::{AppState, Loaded};
 use crate::json::{Out, Time};
 use crate::render::{self, Sections};
+use crate::revocation::{self, EvidenceRequest, FetchedEvidence, OCSP_RESPONSE_LABELS};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
@@ -23,8 +29,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64ct::{Base64, Encoding};
 use huren_validator::{
-    Budget, Certificate, Code, Crl, KeyUsageBit, Report, ServerName, Status, ValidationOptions,
-    Warning, fmt_time, parse_rfc3339, pem, validate_borrowed,
+    Budget, Certificate, Code, Crl, Evidence, KeyUsageBit, OcspResponse, Report, RevocationPolicy,
+    ServerName, Status, ValidationOptions, Warning, fmt_time, parse_rfc3339, pem,
+    validate_with_evidence,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -95,13 +102,19 @@ pub struct Usage {
     pub ip: Option<String>,
 }
 
-/// Caller-supplied revocation evidence.
+/// Caller-supplied revocation evidence. It comes first: a certificate it covers is not
+/// fetched for (the service fetches the rest when the policy's revocation is `require` or
+/// `prefer` and online revocation is on).
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RevocationInput {
     /// CRLs, each PEM (one or more blocks) or base64 DER.
     #[serde(default)]
     pub crls: Vec<String>,
+    /// OCSP responses (RFC 6960 `OCSPResponse`), each PEM (`OCSP RESPONSE` blocks) or base64
+    /// DER.
+    #[serde(default)]
+    pub ocsp_responses: Vec<String>,
 }
 
 /// A batch of chains.
@@ -505,6 +518,7 @@ struct Inputs {
     /// (shared with the parsed-intermediate cache).
     intermediates: Vec<Arc<Certificate>>,
     crls: Vec<Crl>,
+    ocsp: Vec<OcspResponse>,
 }
 
 /// Decodes and parses one `intermediates` text, from the cache when it was seen before.
@@ -566,10 +580,21 @@ fn decode_inputs(state: &AppState, req: &ValidateRequest) -> Result<Inputs, Prob
             crls.push(Crl::from_der(&d).map_err(|e| Problem::invalid(format!("{field}: {e}")))?);
         }
     }
+    let mut ocsp = Vec::new();
+    for (i, s) in req.revocation.ocsp_responses.iter().enumerate() {
+        let field = format!("revocation.ocspResponses[{i}]");
+        for d in decode_field(&field, s, OCSP_RESPONSE_LABELS, "OCSP response")? {
+            ocsp.push(
+                OcspResponse::from_der(&d)
+                    .map_err(|e| Problem::invalid(format!("{field}: {e}")))?,
+            );
+        }
+    }
     Ok(Inputs {
         leaf: Certificate::from_der(&leaf_der),
         intermediates,
         crls,
+        ocsp,
     })
 }
 
@@ -583,6 +608,7 @@ fn cache_key(req: &ValidateRequest, asked: &Asked, loaded: &Loaded) -> super::ca
     k.field(req.certificate.as_bytes())
         .list(req.intermediates.iter().map(|s| s.as_bytes()))
         .list(req.revocation.crls.iter().map(|s| s.as_bytes()))
+        .list(req.revocation.ocsp_responses.iter().map(|s| s.as_bytes()))
         .field(asked.policy.config.id.as_bytes())
         .field(asked.policy.config.version.as_bytes())
         .field(loaded.snapshot.id().as_bytes())
@@ -598,15 +624,29 @@ fn cache_key(req: &ValidateRequest, asked: &Asked, loaded: &Loaded) -> super::ca
 
 /// The `nextUpdate` of an answer made at `now`: the earliest of the report's `validUntil`
 /// (ignored for an explicit validation time once it is past: that answer is about a fixed
-/// instant), the snapshot's `usable_until`, and now plus the TTL cap (60 s for retryable
-/// answers).
-fn next_update(report: &Report, loaded: Option<&Loaded>, now: i64, time_given: bool) -> i64 {
-    let cap = if retryable(report.code) {
+/// instant), the earliest nextUpdate of the revocation evidence it used, the snapshot's
+/// `usable_until`, and now plus the TTL cap (60 s for retryable answers; for an answer whose
+/// online revocation evidence is incomplete — a fetch failed — the negative-cache time, at
+/// most 60 s, so that it is asked again once the failure is no longer remembered).
+fn next_update(
+    report: &Report,
+    loaded: Option<&Loaded>,
+    now: i64,
+    time_given: bool,
+    incomplete: Option<u64>,
+) -> i64 {
+    let mut cap = if retryable(report.code) {
         RETRYABLE_TTL_SECS
     } else {
         TTL_CAP_SECS
     };
+    if let Some(neg) = incomplete {
+        cap = cap.min(i64::try_from(neg).unwrap_or(0).clamp(1, RETRYABLE_TTL_SECS));
+    }
     let mut t = now + cap;
+    if let Some(n) = revocation::earliest_next_update(report, now) {
+        t = t.min(n);
+    }
     if let Some(v) = report.valid_until
         && !(time_given && v <= now)
     {
@@ -672,6 +712,97 @@ fn inline_budget(signatures: u32) -> Budget {
     }
 }
 
+/// Revocation evidence supplied by the caller, then fetched.
+struct EvidenceSet {
+    crls: Vec<Crl>,
+    ocsp: Vec<OcspResponse>,
+}
+
+/// Validates `chain` (end entity first) under `loaded`'s anchors with `evidence`: on the
+/// request's thread within the inline budget and, when that runs out, again with the full
+/// budget on the blocking pool.
+async fn validate_budgeted(
+    state: &AppState,
+    chain: &Arc<[Arc<Certificate>]>,
+    loaded: &Arc<Loaded>,
+    evidence: Arc<EvidenceSet>,
+    mut opts: ValidationOptions,
+) -> Result<Report, Problem> {
+    let run = {
+        let chain = chain.clone();
+        let loaded = loaded.clone();
+        move |s: &AppState, opts: &ValidationOptions| {
+            let refs: Vec<&Certificate> = chain[1..].iter().map(|c| &**c).collect();
+            validate_with_evidence(
+                &chain[0],
+                &refs,
+                loaded.snapshot.anchors(),
+                &Evidence {
+                    crls: &evidence.crls,
+                    ocsp: &evidence.ocsp,
+                },
+                opts,
+                &s.memo,
+            )
+        }
+    };
+    let full_budget = opts.budget;
+    opts.budget = inline_budget(state.config.limits.inline_signatures);
+    let report = run(state, &opts);
+    if !report.stats.budget_exhausted {
+        return Ok(report);
+    }
+    opts.budget = full_budget;
+    let s = state.clone();
+    tokio::task::spawn_blocking(move || run(&s, &opts))
+        .await
+        .map_err(|e| Problem::internal(&e))
+}
+
+/// The revocation evidence the online source finds for the chain, when the policy asks for
+/// revocation, the source is on and a certificate names an http(s) OCSP responder or CRL:
+/// the chain is validated with revocation off first, and only the path of a VALID answer is
+/// asked about (see [`crate::revocation`]).
+async fn online_evidence(
+    state: &AppState,
+    chain: &Arc<[Arc<Certificate>]>,
+    loaded: &Arc<Loaded>,
+    supplied: &EvidenceSet,
+    opts: &ValidationOptions,
+) -> Result<(FetchedEvidence, Vec<Arc<Certificate>>), Problem> {
+    let nothing = || (FetchedEvidence::default(), Vec::new());
+    if opts.revocation == RevocationPolicy::Off
+        || !state.revocation.enabled()
+        || !revocation::has_endpoints(chain)
+    {
+        return Ok(nothing());
+    }
+    let mut off = opts.clone();
+    off.revocation = RevocationPolicy::Off;
+    let none = Arc::new(EvidenceSet {
+        crls: Vec::new(),
+        ocsp: Vec::new(),
+    });
+    let pre = validate_budgeted(state, chain, loaded, none, off).await?;
+    if !pre.is_valid() {
+        return Ok(nothing());
+    }
+    let Some(path) = revocation::path_of(&pre, chain, loaded.snapshot.anchors()) else {
+        return Ok(nothing());
+    };
+    let fetched = state
+        .revocation
+        .evidence_for(EvidenceRequest {
+            path: &path,
+            policy: opts.revocation,
+            time: opts.time,
+            supplied_crls: &supplied.crls,
+            supplied_ocsp: &supplied.ocsp,
+        })
+        .await;
+    Ok((fetched, path))
+}
+
 /// Answers one request (shared by the single and the batch endpoint).
 pub async fn answer(state: &AppState, req: ValidateRequest) -> Result<Answered, Problem> {
     let now = state.clock.now();
@@ -734,7 +865,7 @@ pub async fn answer(state: &AppState, req: ValidateRequest) -> Result<Answered, 
                 .metrics
                 .outcome(report.status.as_str(), report.code.as_str())
                 .inc();
-            let next = next_update(&report, Some(&loaded), now, asked.time_given);
+            let next = next_update(&report, Some(&loaded), now, asked.time_given, None);
             return Ok(Answered {
                 body: render_answer(&report, &asked, Some(&loaded), now, next),
                 cache: CacheUse::None,
@@ -751,30 +882,29 @@ pub async fn answer(state: &AppState, req: ValidateRequest) -> Result<Answered, 
     let mut chain = Vec::with_capacity(1 + inputs.intermediates.len());
     chain.push(leaf);
     chain.extend(inputs.intermediates);
-    let mut crls = inputs.crls;
-    crls.extend(state.revocation.crls_for(&chain));
-    let snapshot = loaded.clone();
-    let run = move |s: &AppState, opts: &ValidationOptions| {
-        let refs: Vec<&Certificate> = chain[1..].iter().map(|c| &**c).collect();
-        validate_borrowed(
-            &chain[0],
-            &refs,
-            snapshot.snapshot.anchors(),
-            &crls,
-            opts,
-            &s.memo,
-        )
+    let chain: Arc<[Arc<Certificate>]> = chain.into();
+    let mut evidence = EvidenceSet {
+        crls: inputs.crls,
+        ocsp: inputs.ocsp,
     };
-    let full_budget = opts.budget;
-    opts.budget = inline_budget(state.config.limits.inline_signatures);
-    let mut report = run(state, &opts);
-    if report.stats.budget_exhausted {
-        opts.budget = full_budget;
-        let s = state.clone();
-        report = tokio::task::spawn_blocking(move || run(&s, &opts))
-            .await
-            .map_err(|e| Problem::internal(&e))?;
+    let (fetched, path) = online_evidence(state, &chain, &loaded, &evidence, &opts).await?;
+    let used = !fetched.crls.is_empty() || !fetched.ocsp.is_empty();
+    let incomplete = fetched
+        .incomplete()
+        .then_some(state.config.revocation.negative_cache_secs);
+    let failures = FetchedEvidence {
+        failures: fetched.failures,
+        budget_exhausted: fetched.budget_exhausted,
+        ..FetchedEvidence::default()
+    };
+    evidence.crls.extend(fetched.crls);
+    evidence.ocsp.extend(fetched.ocsp);
+    let mut report = validate_budgeted(state, &chain, &loaded, Arc::new(evidence), opts).await?;
+    if used {
+        // Evidence the validator did not accept is not served again from the cache.
+        state.revocation.refused(&path, &report).await;
     }
+    revocation::annotate(&mut report, &failures);
     if let Some(u) = loaded.usable_until
         && u - now < NEAR_EXPIRY_SECS
     {
@@ -787,7 +917,7 @@ pub async fn answer(state: &AppState, req: ValidateRequest) -> Result<Answered, 
             ),
         });
     }
-    let next = next_update(&report, Some(&loaded), now, asked.time_given);
+    let next = next_update(&report, Some(&loaded), now, asked.time_given, incomplete);
     let body = render_answer(&report, &asked, Some(&loaded), now, next);
     let outcome = state
         .metrics

@@ -1,0 +1,1450 @@
+//! Online revocation against peers no one here wrote: `openssl ocsp` responders (started as
+//! child processes on a free loopback port, killed at the end of each test) and a loopback
+//! HTTP server of the test's own serving CRLs made by rcgen, OCSP responses made by
+//! `openssl ocsp`, and the broken answers (slow, garbage, redirect, oversized). The chains
+//! are made at test time by rcgen with authorityInfoAccess (id-ad-ocsp) and
+//! cRLDistributionPoints pointing at them; the root is a licensed CA on a trust list signed
+//! with the demo signer, served by the in-process service (`app(state)`), whose clock is
+//! stopped at the test's start (or moved, for staleness).
+//!
+//! Hierarchy: Test Root (anchor, trust list) → Test Sub CA (its CDP: the root's CRL on the
+//! loopback server) → leaves. `openssl ocsp -CA sub.pem` answers for the leaves.
+#![allow(clippy::disallowed_methods)] // tests read and write files and start processes
+
+use arc_swap::ArcSwapOption;
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, Uri, header};
+use base64ct::Encoding as _;
+use huren::config::{Config, PolicyConfig, RevocationConfig};
+use huren::revocation::OnlineRevocation;
+use huren::server::app;
+use huren::server::state::{AppState, FixedClock, Loaded, NoRefresh, TrustHandle};
+use huren_trustlists::sign::{ListSigner, SigningKey, sign_list};
+use huren_trustlists::snapshot::{ListRole, build_snapshot};
+use huren_trustlists::verify::{PinnedSigners, verify};
+use rcgen::{
+    BasicConstraints, CertificateParams, CertificateRevocationListParams, CrlDistributionPoint,
+    CustomExtension, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyPair,
+    KeyUsagePurpose, RevocationReason, RevokedCertParams, SerialNumber,
+};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+// ---------------------------------------------------------------------------------------
+// Time, DER, files.
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn odt(t: i64) -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp(t).unwrap()
+}
+
+/// `YYMMDDHHMMSSZ`, as openssl's index file writes times.
+fn index_time(t: i64) -> String {
+    let d = odt(t);
+    format!(
+        "{:02}{:02}{:02}{:02}{:02}{:02}Z",
+        d.year() % 100,
+        u8::from(d.month()),
+        d.day(),
+        d.hour(),
+        d.minute(),
+        d.second()
+    )
+}
+
+fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let n = content.len();
+    if n < 0x80 {
+        out.push(n as u8);
+    } else if n < 0x100 {
+        out.extend([0x81, n as u8]);
+    } else {
+        out.extend([0x82, (n >> 8) as u8, n as u8]);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// authorityInfoAccess with one id-ad-ocsp URI per URL.
+fn aia(urls: &[String]) -> CustomExtension {
+    let mut seq = Vec::new();
+    for u in urls {
+        let mut ad = der(0x06, &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01]);
+        ad.extend(der(0x86, u.as_bytes()));
+        seq.extend(der(0x30, &ad));
+    }
+    CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], der(0x30, &seq))
+}
+
+/// certificatePolicies with 1.2.156.999001.1.1 (Art. 21 (7): an end entity under a
+/// trust-list anchor names its certificate policy).
+fn policies() -> CustomExtension {
+    let oid = der(0x06, &[0x2a, 0x81, 0x1c, 0xbc, 0xfc, 0x59, 0x01, 0x01]);
+    CustomExtension::from_oid_content(&[2, 5, 29, 32], der(0x30, &der(0x30, &oid)))
+}
+
+fn pem(label: &str, der: &[u8]) -> String {
+    pem_rfc7468::encode_string(label, pem_rfc7468::LineEnding::LF, der).unwrap()
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let p = std::env::temp_dir().join(format!(
+            "huren-revocation-{tag}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The PKI, made at test time.
+
+struct Ca {
+    issuer: Issuer<'static, KeyPair>,
+    der: Vec<u8>,
+    key_der: Vec<u8>,
+}
+
+struct Leaf {
+    der: Vec<u8>,
+    serial: Vec<u8>,
+}
+
+impl Leaf {
+    fn serial_hex(&self) -> String {
+        self.serial.iter().map(|b| format!("{b:02X}")).collect()
+    }
+}
+
+fn params(cn: &str, serial: Vec<u8>, base: i64) -> CertificateParams {
+    let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+    p.distinguished_name.push(DnType::CommonName, cn);
+    p.distinguished_name
+        .push(DnType::OrganizationName, "Huren Revocation Test");
+    p.not_before = odt(base - 86_400);
+    p.not_after = odt(base + 30 * 86_400);
+    p.serial_number = Some(SerialNumber::from(serial));
+    p.use_authority_key_identifier_extension = true;
+    p.key_identifier_method = KeyIdMethod::Sha256;
+    p
+}
+
+fn make_ca(cn: &str, serial: u8, parent: Option<&Ca>, crl: Option<String>, base: i64) -> Ca {
+    let key = KeyPair::generate().unwrap();
+    let mut p = params(cn, vec![0x01, serial], base);
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    p.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    if let Some(u) = crl {
+        p.crl_distribution_points = vec![CrlDistributionPoint { uris: vec![u] }];
+    }
+    let cert = match parent {
+        Some(parent) => p.signed_by(&key, &parent.issuer).unwrap(),
+        None => p.self_signed(&key).unwrap(),
+    };
+    let key_der = key.serialize_der();
+    Ca {
+        der: cert.der().to_vec(),
+        key_der,
+        issuer: Issuer::new(p, key),
+    }
+}
+
+/// A leaf (or, with `ocsp_signing`, a delegated OCSP responder) issued by `ca`.
+fn make_leaf(
+    cn: &str,
+    serial: u8,
+    ca: &Ca,
+    ocsp: &[String],
+    crl: &[String],
+    ekus: Vec<ExtendedKeyUsagePurpose>,
+) -> (Leaf, KeyPair) {
+    let key = KeyPair::generate().unwrap();
+    let s = vec![0x1a, serial];
+    let mut p = params(cn, s.clone(), now());
+    p.is_ca = IsCa::NoCa;
+    p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    p.extended_key_usages = ekus;
+    p.custom_extensions.push(policies());
+    if !ocsp.is_empty() {
+        p.custom_extensions.push(aia(ocsp));
+    }
+    if !crl.is_empty() {
+        p.crl_distribution_points = vec![CrlDistributionPoint { uris: crl.to_vec() }];
+    }
+    let cert = p.signed_by(&key, &ca.issuer).unwrap();
+    (
+        Leaf {
+            der: cert.der().to_vec(),
+            serial: s,
+        },
+        key,
+    )
+}
+
+fn crl(ca: &Ca, this: i64, next: i64, revoked: &[&Leaf]) -> Vec<u8> {
+    CertificateRevocationListParams {
+        this_update: odt(this),
+        next_update: odt(next),
+        crl_number: SerialNumber::from(vec![0x01]),
+        issuing_distribution_point: None,
+        revoked_certs: revoked
+            .iter()
+            .map(|l| RevokedCertParams {
+                serial_number: SerialNumber::from(l.serial.clone()),
+                revocation_time: odt(this - 60),
+                reason_code: Some(RevocationReason::KeyCompromise),
+                invalidity_date: None,
+            })
+            .collect(),
+        key_identifier_method: KeyIdMethod::Sha256,
+    }
+    .signed_by(&ca.issuer)
+    .unwrap()
+    .der()
+    .to_vec()
+}
+
+/// The test PKI and the loopback server its certificates point at.
+struct Pki {
+    base: i64,
+    dir: TempDir,
+    root: Ca,
+    sub: Ca,
+    web: Web,
+    /// The loopback server's `http://127.0.0.1:PORT`.
+    url: String,
+}
+
+impl Pki {
+    async fn new() -> Pki {
+        let base = now();
+        let web = Web::default();
+        let url = web.start().await;
+        let root = make_ca("Test Root", 1, None, None, base);
+        let sub = make_ca(
+            "Test Sub CA",
+            2,
+            Some(&root),
+            Some(format!("{url}/root.crl")),
+            base,
+        );
+        // The root's CRL: the sub CA is not on it; current for a week.
+        web.set(
+            "/root.crl",
+            Route::ok(crl(&root, base - 3600, base + 7 * 86_400, &[])),
+        );
+        let dir = TempDir::new("pki");
+        dir.write("sub.pem", pem("CERTIFICATE", &sub.der));
+        dir.write("sub.key", pem("PRIVATE KEY", &sub.key_der));
+        Pki {
+            base,
+            dir,
+            root,
+            sub,
+            web,
+            url,
+        }
+    }
+
+    fn leaf(&self, cn: &str, serial: u8, ocsp: &[String], crl: &[String]) -> Leaf {
+        make_leaf(cn, serial, &self.sub, ocsp, crl, Vec::new()).0
+    }
+
+    /// An index line of `openssl ca`'s database: valid (`V`) or revoked (`R`).
+    fn index_line(&self, leaf: &Leaf, revoked: bool) -> String {
+        let exp = index_time(self.base + 30 * 86_400);
+        // Subjects are unique in openssl's index (unique_subject).
+        let s = leaf.serial_hex();
+        if revoked {
+            format!(
+                "R\t{exp}\t{},keyCompromise\t{s}\tunknown\t/CN=leaf-{s}\n",
+                index_time(self.base - 3600),
+            )
+        } else {
+            format!("V\t{exp}\t\t{s}\tunknown\t/CN=leaf-{s}\n")
+        }
+    }
+
+    /// A delegated responder issued by `ca` (`OCSPSigning` when `authorised`), written as
+    /// `NAME.pem` and `NAME.key`.
+    fn responder_cert(&self, name: &str, ca: &Ca, authorised: bool) -> (PathBuf, PathBuf) {
+        let ekus = if authorised {
+            vec![ExtendedKeyUsagePurpose::OcspSigning]
+        } else {
+            vec![ExtendedKeyUsagePurpose::ClientAuth]
+        };
+        let (cert, key) = make_leaf(name, 0x70, ca, &[], &[], ekus);
+        (
+            self.dir
+                .write(&format!("{name}.pem"), pem("CERTIFICATE", &cert.der)),
+            self.dir.write(
+                &format!("{name}.key"),
+                pem("PRIVATE KEY", &key.serialize_der()),
+            ),
+        )
+    }
+
+    /// `openssl ocsp` answering for the sub CA's leaves from `index`, signed by the
+    /// authorised delegated responder.
+    fn responder(&self, index: &str, extra: &[&str]) -> Responder {
+        let (cert, key) = self.responder_cert("resp-ok", &self.sub, true);
+        Responder::start(
+            &self.dir,
+            index,
+            &self.dir.path("sub.pem"),
+            &cert,
+            &key,
+            extra,
+        )
+    }
+
+    /// An OCSP response made by `openssl ocsp` (no nonce) for `leaf`, from `index`.
+    fn offline_response(&self, leaf: &Leaf, index: &str) -> Vec<u8> {
+        let (cert, key) = self.responder_cert("resp-offline", &self.sub, true);
+        let leaf_pem = self
+            .dir
+            .write("offline-leaf.pem", pem("CERTIFICATE", &leaf.der));
+        let idx = self.dir.write("offline-index.txt", index);
+        let req = self.dir.path("offline-req.der");
+        let resp = self.dir.path("offline-resp.der");
+        let out = Command::new("openssl")
+            .args(["ocsp", "-no_nonce", "-issuer"])
+            .arg(self.dir.path("sub.pem"))
+            .arg("-cert")
+            .arg(&leaf_pem)
+            .arg("-reqout")
+            .arg(&req)
+            .output()
+            .expect("openssl runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = Command::new("openssl")
+            .arg("ocsp")
+            .arg("-index")
+            .arg(&idx)
+            .arg("-CA")
+            .arg(self.dir.path("sub.pem"))
+            .arg("-rsigner")
+            .arg(&cert)
+            .arg("-rkey")
+            .arg(&key)
+            .arg("-reqin")
+            .arg(&req)
+            .arg("-respout")
+            .arg(&resp)
+            .args(["-ndays", "1"])
+            .output()
+            .expect("openssl runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::read(&resp).unwrap()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// `openssl ocsp` as a child process.
+
+struct Responder {
+    child: Child,
+    url: String,
+    /// openssl's stderr (printed when a test fails).
+    log: PathBuf,
+}
+
+impl Responder {
+    fn start(
+        dir: &TempDir,
+        index: &str,
+        ca: &Path,
+        rsigner: &Path,
+        rkey: &Path,
+        extra: &[&str],
+    ) -> Responder {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::SeqCst);
+        let idx = dir.write(&format!("index-{n}.txt"), index);
+        let log = dir.path(&format!("openssl-{n}.log"));
+        // Port 0: openssl binds a free port and prints it on stdout (`ACCEPT [::]:PORT PID=…`).
+        let mut child = Command::new("openssl")
+            .args(["ocsp", "-port", "0", "-index"])
+            .arg(&idx)
+            .arg("-CA")
+            .arg(ca)
+            .arg("-rsigner")
+            .arg(rsigner)
+            .arg("-rkey")
+            .arg(rkey)
+            .args(["-ndays", "1", "-ignore_err"])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("openssl is installed (scripts/test.sh installs it)");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut tx = Some(tx);
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(rest) = line.strip_prefix("ACCEPT ")
+                    && let Some(tx) = tx.take()
+                {
+                    let addr = rest.split_whitespace().next().unwrap_or("");
+                    let port: u16 = addr.rsplit(':').next().unwrap_or("").parse().unwrap_or(0);
+                    let _ = tx.send(port);
+                }
+                // Keep draining, so that openssl never blocks on a full pipe.
+            }
+        });
+        let port = match rx.recv_timeout(Duration::from_secs(10)) {
+            Ok(p) if p != 0 => p,
+            other => {
+                let _ = child.kill();
+                panic!("openssl ocsp did not start listening: {other:?}");
+            }
+        };
+        // It listens before it prints ACCEPT. (No probe connection: the responder serves
+        // one connection at a time, and one that sends nothing would hold it up.)
+        Responder {
+            child,
+            url: format!("http://127.0.0.1:{port}/"),
+            log,
+        }
+    }
+}
+
+impl Drop for Responder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!(
+                "openssl ocsp at {}:\n{}",
+                self.url,
+                std::fs::read_to_string(&self.log).unwrap_or_default()
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The loopback server: fixed answers per path, counted.
+
+#[derive(Clone, Default)]
+struct Route {
+    status: u16,
+    body: Vec<u8>,
+    delay_ms: u64,
+    location: Option<String>,
+}
+
+impl Route {
+    fn ok(body: Vec<u8>) -> Route {
+        Route {
+            status: 200,
+            body,
+            ..Route::default()
+        }
+    }
+    fn slow(body: Vec<u8>, delay_ms: u64) -> Route {
+        Route {
+            delay_ms,
+            ..Route::ok(body)
+        }
+    }
+}
+
+#[derive(Clone, Default)]
+struct Web {
+    routes: Arc<Mutex<HashMap<String, Route>>>,
+    hits: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+impl Web {
+    fn set(&self, path: &str, r: Route) {
+        self.routes.lock().unwrap().insert(path.to_string(), r);
+    }
+    fn hits(&self, path: &str) -> usize {
+        self.hits.lock().unwrap().get(path).copied().unwrap_or(0)
+    }
+    async fn start(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let web = self.clone();
+        let app = Router::new().fallback(move |uri: Uri| {
+            let web = web.clone();
+            async move {
+                *web.hits
+                    .lock()
+                    .unwrap()
+                    .entry(uri.path().to_string())
+                    .or_default() += 1;
+                let r = web.routes.lock().unwrap().get(uri.path()).cloned();
+                let Some(r) = r else {
+                    return (StatusCode::NOT_FOUND, HeaderMap::new(), Vec::new());
+                };
+                if r.delay_ms > 0 {
+                    tokio::time::sleep(Duration::from_millis(r.delay_ms)).await;
+                }
+                let mut h = HeaderMap::new();
+                if let Some(l) = &r.location {
+                    h.insert(header::LOCATION, HeaderValue::from_str(l).unwrap());
+                }
+                (StatusCode::from_u16(r.status).unwrap(), h, r.body)
+            }
+        });
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        format!("http://{addr}")
+    }
+}
+
+/// A loopback URL where nothing listens.
+fn closed_port_url() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    drop(l);
+    format!("http://127.0.0.1:{port}/")
+}
+
+// ---------------------------------------------------------------------------------------
+// The service: the root on a trust list signed by the demo signer.
+
+fn tv(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../testvectors/trustlists")
+        .join(rel)
+}
+
+fn loaded(root_der: &[u8], at: i64) -> Loaded {
+    let demo = std::fs::read_to_string(tv("miit-demo.toml")).unwrap();
+    let scheme = &demo[..demo.find("[[domestic]]").unwrap()];
+    let text = format!(
+        r#"{scheme}
+[[domestic]]
+name = {{ en = "Test Root CA" }}
+website = "https://test-root.example/"
+certificates = ["root.pem"]
+licence = {{ number = "ECS-TEST-001", issuing_authority = "MIIT", issued = "2026-01-01T00:00:00Z" }}
+[[domestic.status]]
+status = "granted"
+from = "2026-01-01T00:00:00Z"
+"#
+    );
+    let source = huren_trustlists::parse_source(&text).expect("the source parses");
+    let root = root_der.to_vec();
+    let list = source
+        .to_list(&|_p: &str| Ok(root.clone()))
+        .expect("the source builds");
+    let unsigned = huren_trustlists::write_list(&list).unwrap();
+    let key = std::fs::read_to_string(tv("miit-demo-signer-key.pem")).unwrap();
+    let key = SigningKey::from_pem(&key[key.find("-----BEGIN").unwrap()..]).unwrap();
+    let signer_pem = std::fs::read(tv("miit-demo-signer.pem")).unwrap();
+    let signer_der =
+        huren_validator::pem::decode_all(&signer_pem, huren_validator::pem::CERTIFICATE_LABELS)
+            .unwrap()
+            .remove(0);
+    let signer = ListSigner::new(key, signer_der.clone()).unwrap();
+    let signed = sign_list(
+        &unsigned,
+        &signer,
+        huren_validator::parse_rfc3339("2026-01-01T00:00:00Z").unwrap(),
+        &aws_lc_rs::rand::SystemRandom::new(),
+    )
+    .unwrap();
+    let pinned = PinnedSigners::new(vec![signer_der]).unwrap();
+    let v = verify(signed.as_bytes(), &pinned, now()).expect("the test list verifies");
+    let snapshot = build_snapshot(&[(&v, ListRole::Miit)]);
+    let until = snapshot.next_update();
+    Loaded::new(snapshot, Vec::new(), at, until, Arc::new(vec![v]))
+}
+
+fn policy(id: &str, revocation: &str) -> PolicyConfig {
+    PolicyConfig {
+        id: id.into(),
+        version: "1".into(),
+        description: String::new(),
+        profile: "rfc5280".into(),
+        revocation: revocation.into(),
+        policy_oids: Vec::new(),
+        key_usages: Vec::new(),
+        ekus: Vec::new(),
+    }
+}
+
+struct Svc {
+    app: Router,
+    source: OnlineRevocation,
+    clock: Arc<FixedClock>,
+}
+
+fn fast() -> RevocationConfig {
+    RevocationConfig {
+        timeout_ms: 1500,
+        ..RevocationConfig::default()
+    }
+}
+
+fn service_at(pki: &Pki, cfg: RevocationConfig, at: i64) -> Svc {
+    let clock = Arc::new(FixedClock::at(at));
+    let trust: TrustHandle = Arc::new(ArcSwapOption::from(Some(Arc::new(loaded(
+        &pki.root.der,
+        at,
+    )))));
+    let mut config = Config {
+        policies: vec![
+            policy("require", "require"),
+            policy("prefer", "prefer"),
+            policy("off", "off"),
+        ],
+        revocation: cfg,
+        ..Config::default()
+    };
+    // Every request is computed (the result cache would hide the fetches counted here).
+    config.cache.results = 0;
+    let source = OnlineRevocation::new(&cfg, clock.clone()).unwrap();
+    let state = AppState::new(
+        config,
+        trust,
+        clock.clone(),
+        Arc::new(source.clone()),
+        Arc::new(NoRefresh),
+    )
+    .unwrap();
+    Svc {
+        app: app(state),
+        source,
+        clock,
+    }
+}
+
+fn service(pki: &Pki, cfg: RevocationConfig) -> Svc {
+    service_at(pki, cfg, pki.base)
+}
+
+fn request(pki: &Pki, leaf: &Leaf, policy: &str) -> Value {
+    json!({
+        "certificate": pem("CERTIFICATE", &leaf.der),
+        "intermediates": [pem("CERTIFICATE", &pki.sub.der)],
+        "policy": policy,
+    })
+}
+
+async fn post(app: &Router, path: &str, body: &Value) -> Value {
+    let req = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(serde_json::to_vec(body).unwrap()))
+        .unwrap();
+    let r = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let b = axum::body::to_bytes(r.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    serde_json::from_slice(&b).unwrap()
+}
+
+async fn validate(svc: &Svc, body: &Value) -> Value {
+    post(&svc.app, "/v1/validate", body).await
+}
+
+async fn metrics(svc: &Svc) -> String {
+    let r = svc
+        .app
+        .clone()
+        .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let b = axum::body::to_bytes(r.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    String::from_utf8(b.to_vec()).unwrap()
+}
+
+fn metric(text: &str, line_start: &str) -> f64 {
+    text.lines()
+        .find(|l| l.starts_with(line_start))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0)
+}
+
+#[track_caller]
+fn assert_outcome(v: &Value, status: &str, code: &str) {
+    assert_eq!(v["status"], status, "{v:#}");
+    assert_eq!(v["code"], code, "{v:#}");
+}
+
+/// Everything the answer says about revocation: the message, the REVOCATION checks, the
+/// warnings and the revocation entries (a failed path keeps its checks, not its entries).
+fn revocation_text(v: &Value) -> String {
+    let mut out = vec![v["message"].as_str().unwrap_or("").to_string()];
+    for c in v["checks"].as_array().into_iter().flatten() {
+        if c["id"] == "REVOCATION" {
+            out.push(c["message"].as_str().unwrap_or("").to_string());
+        }
+    }
+    for w in v["warnings"].as_array().into_iter().flatten() {
+        out.push(w["message"].as_str().unwrap_or("").to_string());
+    }
+    for e in v["revocation"].as_array().into_iter().flatten() {
+        out.push(e.to_string());
+    }
+    out.join("\n")
+}
+
+/// The revocation entry of path index `i`.
+fn entry(v: &Value, i: u64) -> &Value {
+    v["revocation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["certIndex"] == i)
+        .unwrap_or_else(|| panic!("no revocation entry {i}: {v:#}"))
+}
+
+// ---------------------------------------------------------------------------------------
+// The cases.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn good_revoked_and_unknown_from_openssl_ocsp() {
+    let pki = Pki::new().await;
+    // The responder's URL is known once it listens; the leaves are made after.
+    let good_serial = 0x10;
+    let revoked_serial = 0x11;
+    let index = {
+        let g = Leaf {
+            der: Vec::new(),
+            serial: vec![0x1a, good_serial],
+        };
+        let r = Leaf {
+            der: Vec::new(),
+            serial: vec![0x1a, revoked_serial],
+        };
+        format!("{}{}", pki.index_line(&g, false), pki.index_line(&r, true))
+    };
+    let ocsp = pki.responder(&index, &[]);
+    let good = pki.leaf("good", good_serial, std::slice::from_ref(&ocsp.url), &[]);
+    let revoked = pki.leaf(
+        "revoked",
+        revoked_serial,
+        std::slice::from_ref(&ocsp.url),
+        &[],
+    );
+    let unknown = pki.leaf("unknown", 0x12, std::slice::from_ref(&ocsp.url), &[]);
+    let svc = service(&pki, fast());
+
+    let v = validate(&svc, &request(&pki, &good, "require")).await;
+    assert_outcome(&v, "VALID", "OK");
+    let e = entry(&v, 0);
+    assert_eq!(e["outcome"], "good", "{v:#}");
+    assert_eq!(e["source"], ocsp.url.as_str(), "{v:#}");
+    assert!(
+        e["thisUpdate"].is_string() && e["nextUpdate"].is_string(),
+        "{v:#}"
+    );
+    // The sub CA: good on the root's CRL, fetched from the loopback server.
+    let e = entry(&v, 1);
+    assert_eq!(e["outcome"], "good", "{v:#}");
+    assert_eq!(e["source"], format!("{}/root.crl", pki.url), "{v:#}");
+    assert!(
+        e["thisUpdate"].is_string() && e["nextUpdate"].is_string(),
+        "{v:#}"
+    );
+
+    let v = validate(&svc, &request(&pki, &revoked, "require")).await;
+    assert_outcome(&v, "INVALID", "CERT_REVOKED");
+    assert!(revocation_text(&v).contains("keyCompromise"), "{v:#}");
+
+    let v = validate(&svc, &request(&pki, &unknown, "require")).await;
+    assert_outcome(&v, "INDETERMINATE", "REVOCATION_UNKNOWN");
+    assert!(revocation_text(&v).contains(&ocsp.url), "{v:#}");
+
+    // The same under prefer: unknown is a soft failure (from the cache now).
+    let v = validate(&svc, &request(&pki, &unknown, "prefer")).await;
+    assert_outcome(&v, "VALID", "OK");
+    assert_eq!(entry(&v, 0)["outcome"], "unknown", "{v:#}");
+    assert_eq!(
+        entry(&v, 0)["source"],
+        format!("cache {}", ocsp.url),
+        "{v:#}"
+    );
+    assert!(
+        v["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["code"] == "REVOCATION_SOFT_FAILED"),
+        "{v:#}"
+    );
+
+    // Off: nothing is fetched.
+    let before = pki.web.hits("/root.crl");
+    let v = validate(&svc, &request(&pki, &good, "off")).await;
+    assert_outcome(&v, "VALID", "OK");
+    assert_eq!(pki.web.hits("/root.crl"), before);
+
+    let m = metrics(&svc).await;
+    assert!(
+        metric(
+            &m,
+            "huren_revocation_fetches_total{kind=\"ocsp\",outcome=\"ok\"}"
+        ) >= 3.0,
+        "{m}"
+    );
+    assert!(
+        m.contains("huren_revocation_fetch_duration_seconds_bucket"),
+        "{m}"
+    );
+    assert!(m.contains("huren_revocation_cache_ocsp_entries"), "{m}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn responder_down_slow_and_garbage_are_unavailable_fast() {
+    let pki = Pki::new().await;
+    pki.web.set("/slow", Route::slow(b"late".to_vec(), 5_000));
+    pki.web
+        .set("/garbage", Route::ok(b"this is not DER".to_vec()));
+    let down = pki.leaf("down", 0x20, &[closed_port_url()], &[]);
+    let slow = pki.leaf("slow", 0x21, &[format!("{}/slow", pki.url)], &[]);
+    let garbage = pki.leaf("garbage", 0x22, &[format!("{}/garbage", pki.url)], &[]);
+    let svc = service(
+        &pki,
+        RevocationConfig {
+            timeout_ms: 300,
+            ..RevocationConfig::default()
+        },
+    );
+
+    for (leaf, what) in [
+        (&down, "cannot connect"),
+        (&slow, "no complete answer within 300 ms"),
+        (&garbage, "malformed OCSP response"),
+    ] {
+        let started = Instant::now();
+        let v = validate(&svc, &request(&pki, leaf, "require")).await;
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{what}: too slow"
+        );
+        assert_outcome(&v, "INDETERMINATE", "REVOCATION_UNAVAILABLE");
+        assert!(
+            v["message"].as_str().unwrap().contains(what),
+            "{what}: {v:#}"
+        );
+        assert_eq!(v["retryable"], true, "{v:#}");
+
+        // prefer: VALID with the soft failure, the entry saying what happened.
+        let v = validate(&svc, &request(&pki, leaf, "prefer")).await;
+        assert_outcome(&v, "VALID", "OK");
+        let e = entry(&v, 0);
+        assert_eq!(e["outcome"], "unavailable", "{v:#}");
+        assert!(e["detail"].as_str().unwrap_or("").contains(what), "{v:#}");
+        assert!(
+            e["detail"]
+                .as_str()
+                .unwrap_or("")
+                .contains("remembered failure"),
+            "{v:#}"
+        );
+    }
+    // The failures are remembered: the slow responder was asked once for two validations.
+    assert_eq!(pki.web.hits("/slow"), 1);
+    assert_eq!(pki.web.hits("/garbage"), 1);
+    let m = metrics(&svc).await;
+    assert!(
+        metric(
+            &m,
+            "huren_revocation_fetch_failures_total{kind=\"ocsp\",reason=\"timeout\"}"
+        ) >= 1.0,
+        "{m}"
+    );
+    assert!(
+        metric(
+            &m,
+            "huren_revocation_cache_negative_hits_total{kind=\"ocsp\"}"
+        ) >= 3.0,
+        "{m}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_signer_and_unauthorised_delegated_responder_are_refused() {
+    let pki = Pki::new().await;
+    let serial = 0x30;
+    let index = pki.index_line(
+        &Leaf {
+            der: Vec::new(),
+            serial: vec![0x1a, serial],
+        },
+        false,
+    );
+    // A responder certificate from another CA (with OCSPSigning), and one from the right CA
+    // without OCSPSigning.
+    let other = make_ca("Other CA", 9, None, None, pki.base);
+    let (wrong_cert, wrong_key) = pki.responder_cert("resp-wrong", &other, true);
+    let (noeku_cert, noeku_key) = pki.responder_cert("resp-noeku", &pki.sub, false);
+    let sub = pki.dir.path("sub.pem");
+    let wrong = Responder::start(&pki.dir, &index, &sub, &wrong_cert, &wrong_key, &[]);
+    let noeku = Responder::start(&pki.dir, &index, &sub, &noeku_cert, &noeku_key, &[]);
+    let svc = service(&pki, fast());
+    for r in [&wrong, &noeku] {
+        let leaf = pki.leaf("leaf", serial, std::slice::from_ref(&r.url), &[]);
+        let v = validate(&svc, &request(&pki, &leaf, "prefer")).await;
+        assert_outcome(&v, "VALID", "OK");
+        let e = entry(&v, 0);
+        assert_eq!(e["outcome"], "unavailable", "{v:#}");
+        assert!(e["source"].as_str().unwrap().contains(&r.url), "{v:#}");
+        let v = validate(&svc, &request(&pki, &leaf, "require")).await;
+        assert_outcome(&v, "INDETERMINATE", "REVOCATION_UNAVAILABLE");
+        // What the validator refused is not served again from the cache.
+        assert!(
+            v["message"].as_str().unwrap().contains("not accepted"),
+            "{v:#}"
+        );
+        svc.source.clear();
+    }
+
+    // With a CRL beside the refused responder: the next validation falls back to it.
+    pki.web.set(
+        "/sub.crl",
+        Route::ok(crl(&pki.sub, pki.base - 60, pki.base + 3600, &[])),
+    );
+    let leaf = pki.leaf(
+        "fallback",
+        serial,
+        std::slice::from_ref(&wrong.url),
+        &[format!("{}/sub.crl", pki.url)],
+    );
+    let v = validate(&svc, &request(&pki, &leaf, "require")).await;
+    assert_outcome(&v, "INDETERMINATE", "REVOCATION_UNAVAILABLE");
+    let v = validate(&svc, &request(&pki, &leaf, "require")).await;
+    assert_outcome(&v, "VALID", "OK");
+    assert_eq!(
+        entry(&v, 0)["source"],
+        format!("{}/sub.crl", pki.url),
+        "{v:#}"
+    );
+    let m = metrics(&svc).await;
+    assert!(
+        metric(&m, "huren_revocation_refused_total{kind=\"ocsp\"}") >= 3.0,
+        "{m}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stale_ocsp_response_and_crl_past_next_update() {
+    let pki = Pki::new().await;
+    let serial = 0x40;
+    let index = pki.index_line(
+        &Leaf {
+            der: Vec::new(),
+            serial: vec![0x1a, serial],
+        },
+        false,
+    );
+    // openssl gives nextUpdate = now + 1 day; the service's clock is two days ahead.
+    let ocsp = pki.responder(&index, &[]);
+    let leaf = pki.leaf("stale-ocsp", serial, std::slice::from_ref(&ocsp.url), &[]);
+    let svc = service_at(&pki, fast(), pki.base + 2 * 86_400);
+    let v = validate(&svc, &request(&pki, &leaf, "require")).await;
+    assert_outcome(&v, "INDETERMINATE", "REVOCATION_STALE");
+    let v = validate(&svc, &request(&pki, &leaf, "prefer")).await;
+    assert_eq!(entry(&v, 0)["outcome"], "stale", "{v:#}");
+
+    // A CRL past its nextUpdate, at the test's time.
+    pki.web.set(
+        "/stale.crl",
+        Route::ok(crl(&pki.sub, pki.base - 2 * 86_400, pki.base - 3600, &[])),
+    );
+    let leaf = pki.leaf("stale-crl", 0x41, &[], &[format!("{}/stale.crl", pki.url)]);
+    let svc = service(&pki, fast());
+    let v = validate(&svc, &request(&pki, &leaf, "require")).await;
+    assert_outcome(&v, "INDETERMINATE", "REVOCATION_STALE");
+    // Stale data is kept like a failure (briefly), not refetched at once.
+    let v = validate(&svc, &request(&pki, &leaf, "require")).await;
+    assert_outcome(&v, "INDETERMINATE", "REVOCATION_STALE");
+    assert_eq!(pki.web.hits("/stale.crl"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crls_from_the_distribution_points_decide_and_bound_the_answer() {
+    let pki = Pki::new().await;
+    let good = pki.leaf("crl-good", 0x50, &[], &[format!("{}/sub.crl", pki.url)]);
+    let revoked = pki.leaf("crl-revoked", 0x51, &[], &[format!("{}/sub.crl", pki.url)]);
+    // Current for ten minutes: the answer may not be kept longer.
+    pki.web.set(
+        "/sub.crl",
+        Route::ok(crl(&pki.sub, pki.base - 60, pki.base + 600, &[&revoked])),
+    );
+    let svc = service(&pki, fast());
+    let v = validate(&svc, &request(&pki, &good, "require")).await;
+    assert_outcome(&v, "VALID", "OK");
+    assert_eq!(entry(&v, 0)["source"], format!("{}/sub.crl", pki.url));
+    let next = huren_validator::parse_rfc3339(v["nextUpdate"].as_str().unwrap()).unwrap();
+    assert!(next <= pki.base + 600, "{v:#}");
+    let v = validate(&svc, &request(&pki, &revoked, "require")).await;
+    assert_outcome(&v, "INVALID", "CERT_REVOKED");
+    // From the cache.
+    let v = validate(&svc, &request(&pki, &good, "require")).await;
+    assert_eq!(entry(&v, 0)["source"], format!("cache {}/sub.crl", pki.url));
+    assert_eq!(pki.web.hits("/sub.crl"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cache_entries_live_until_next_update_never_longer_than_the_cap() {
+    let pki = Pki::new().await;
+    let url = format!("{}/short.crl", pki.url);
+    let leaf = pki.leaf("ttl", 0x55, &[], std::slice::from_ref(&url));
+    let b = pki.base;
+    pki.web
+        .set("/short.crl", Route::ok(crl(&pki.sub, b - 60, b + 600, &[])));
+    let svc = service(
+        &pki,
+        RevocationConfig {
+            max_cache_secs: 300,
+            negative_cache_secs: 30,
+            ..fast()
+        },
+    );
+    let body = request(&pki, &leaf, "require");
+    assert_outcome(&validate(&svc, &body).await, "VALID", "OK");
+    svc.clock.set(b + 299);
+    assert_outcome(&validate(&svc, &body).await, "VALID", "OK");
+    assert_eq!(pki.web.hits("/short.crl"), 1, "kept within max_cache_secs");
+    // Past max_cache_secs (nextUpdate is later): fetched again.
+    svc.clock.set(b + 301);
+    assert_outcome(&validate(&svc, &body).await, "VALID", "OK");
+    assert_eq!(pki.web.hits("/short.crl"), 2);
+    // Past the CRL's nextUpdate (before max_cache_secs from the second fetch): fetched
+    // again, and the server now fails; the failure is remembered for 30 s.
+    pki.web.set(
+        "/short.crl",
+        Route {
+            status: 503,
+            ..Route::default()
+        },
+    );
+    svc.clock.set(b + 601);
+    let v = validate(&svc, &body).await;
+    assert_outcome(&v, "INDETERMINATE", "REVOCATION_UNAVAILABLE");
+    assert!(v["message"].as_str().unwrap().contains("HTTP 503"), "{v:#}");
+    assert_eq!(pki.web.hits("/short.crl"), 3);
+    svc.clock.set(b + 630);
+    let v = validate(&svc, &body).await;
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("remembered failure"),
+        "{v:#}"
+    );
+    assert_eq!(pki.web.hits("/short.crl"), 3);
+    // The failure is forgotten; the server is back.
+    pki.web.set(
+        "/short.crl",
+        Route::ok(crl(&pki.sub, b + 600, b + 1200, &[])),
+    );
+    svc.clock.set(b + 632);
+    assert_outcome(&validate(&svc, &body).await, "VALID", "OK");
+    assert_eq!(pki.web.hits("/short.crl"), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_validations_make_one_fetch_and_the_next_uses_the_cache() {
+    let pki = Pki::new().await;
+    let serial = 0x60;
+    let probe = Leaf {
+        der: Vec::new(),
+        serial: vec![0x1a, serial],
+    };
+    let index = pki.index_line(&probe, false);
+    let leaf = pki.leaf("shared", serial, &[format!("{}/ocsp", pki.url)], &[]);
+    // A real openssl-made response, served slowly, so the validations overlap.
+    let resp = pki.offline_response(&leaf, &index);
+    pki.web.set("/ocsp", Route::slow(resp, 300));
+    pki.web.set(
+        "/root.crl",
+        Route::slow(
+            crl(&pki.root, pki.base - 3600, pki.base + 7 * 86_400, &[]),
+            300,
+        ),
+    );
+    let svc = service(&pki, fast());
+    let body = request(&pki, &leaf, "require");
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let app = svc.app.clone();
+        let body = body.clone();
+        set.spawn(async move { post(&app, "/v1/validate", &body).await });
+    }
+    while let Some(v) = set.join_next().await {
+        assert_outcome(&v.unwrap(), "VALID", "OK");
+    }
+    assert_eq!(pki.web.hits("/ocsp"), 1, "one OCSP fetch for 8 validations");
+    assert_eq!(
+        pki.web.hits("/root.crl"),
+        1,
+        "one CRL fetch for 8 validations"
+    );
+
+    // The next validation fetches nothing.
+    let v = validate(&svc, &body).await;
+    assert_outcome(&v, "VALID", "OK");
+    assert_eq!(pki.web.hits("/ocsp"), 1);
+    assert_eq!(pki.web.hits("/root.crl"), 1);
+    assert_eq!(
+        entry(&v, 0)["source"],
+        format!("cache {}/ocsp", pki.url),
+        "{v:#}"
+    );
+    let m = metrics(&svc).await;
+    assert!(
+        metric(&m, "huren_revocation_cache_hits_total{kind=\"ocsp\"}") >= 1.0,
+        "{m}"
+    );
+    assert!(
+        metric(
+            &m,
+            "huren_revocation_fetches_total{kind=\"ocsp\",outcome=\"ok\"}"
+        ) == 1.0,
+        "{m}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nonce_is_sent_and_must_come_back() {
+    let pki = Pki::new().await;
+    let serial = 0x70;
+    let probe = Leaf {
+        der: Vec::new(),
+        serial: vec![0x1a, serial],
+    };
+    let replay_probe = Leaf {
+        der: Vec::new(),
+        serial: vec![0x1a, 0x73],
+    };
+    let index = format!(
+        "{}{}",
+        pki.index_line(&probe, false),
+        pki.index_line(&replay_probe, false)
+    );
+    let ocsp = pki.responder(&index, &[]);
+    let cfg = RevocationConfig {
+        nonce: true,
+        ..fast()
+    };
+    // openssl echoes the nonce.
+    let leaf = pki.leaf("nonce", serial, std::slice::from_ref(&ocsp.url), &[]);
+    let svc = service(&pki, cfg);
+    let v = validate(&svc, &request(&pki, &leaf, "require")).await;
+    assert_outcome(&v, "VALID", "OK");
+    // A pre-made response has none (or another one): refused.
+    let replay = pki.leaf("replay", 0x73, &[format!("{}/replay", pki.url)], &[]);
+    let resp = pki.offline_response(&replay, &index);
+    pki.web.set("/replay", Route::ok(resp));
+    let v = validate(&svc, &request(&pki, &replay, "require")).await;
+    assert_outcome(&v, "INDETERMINATE", "REVOCATION_UNAVAILABLE");
+    assert!(v["message"].as_str().unwrap().contains("nonce"), "{v:#}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn caller_evidence_comes_first_and_unverified_chains_fetch_nothing() {
+    let pki = Pki::new().await;
+    let serial = 0x71;
+    let probe = Leaf {
+        der: Vec::new(),
+        serial: vec![0x1a, serial],
+    };
+    let index = pki.index_line(&probe, false);
+    let leaf = pki.leaf("caller", serial, &[format!("{}/never", pki.url)], &[]);
+    let resp = pki.offline_response(&leaf, &index);
+    let root_crl = crl(&pki.root, pki.base - 3600, pki.base + 86_400, &[]);
+    let svc = service(&pki, fast());
+    let mut body = request(&pki, &leaf, "require");
+    body["revocation"] = json!({
+        "ocspResponses": [pem("OCSP RESPONSE", &resp)],
+        "crls": [base64ct::Base64::encode_string(&root_crl)],
+    });
+    let v = validate(&svc, &body).await;
+    assert_outcome(&v, "VALID", "OK");
+    assert_eq!(entry(&v, 0)["source"], "caller OCSP", "{v:#}");
+    assert_eq!(entry(&v, 1)["source"], "caller CRL", "{v:#}");
+    assert_eq!(pki.web.hits("/never"), 0);
+    assert_eq!(pki.web.hits("/root.crl"), 0);
+
+    // A leaf that does not chain to the anchor: its URLs are not contacted.
+    let stranger_ca = make_ca("Stranger CA", 8, None, None, pki.base);
+    let (stranger, _) = make_leaf(
+        "stranger",
+        0x72,
+        &stranger_ca,
+        &[format!("{}/ssrf", pki.url)],
+        &[format!("{}/ssrf.crl", pki.url)],
+        Vec::new(),
+    );
+    let v = validate(
+        &svc,
+        &json!({ "certificate": pem("CERTIFICATE", &stranger.der), "policy": "require" }),
+    )
+    .await;
+    assert_outcome(&v, "INDETERMINATE", "NO_PATH_TO_TRUST_ANCHOR");
+    assert_eq!(pki.web.hits("/ssrf") + pki.web.hits("/ssrf.crl"), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_budget_redirects_and_size() {
+    let pki = Pki::new().await;
+    // max_fetches = 1: the leaf's CRL or the sub CA's, not both.
+    pki.web.set(
+        "/sub.crl",
+        Route::ok(crl(&pki.sub, pki.base - 60, pki.base + 3600, &[])),
+    );
+    let leaf = pki.leaf("budget", 0x80, &[], &[format!("{}/sub.crl", pki.url)]);
+    let svc = service(
+        &pki,
+        RevocationConfig {
+            max_fetches: 1,
+            ..fast()
+        },
+    );
+    let v = validate(&svc, &request(&pki, &leaf, "require")).await;
+    assert_outcome(&v, "INDETERMINATE", "REVOCATION_UNAVAILABLE");
+    assert_eq!(pki.web.hits("/sub.crl") + pki.web.hits("/root.crl"), 1);
+    assert!(revocation_text(&v).contains("max_fetches"), "{v:#}");
+
+    // A redirect to another scheme, and a CRL over the size cap.
+    pki.web.set(
+        "/redirect.crl",
+        Route {
+            status: 302,
+            location: Some("ftp://127.0.0.1/ca.crl".into()),
+            ..Route::default()
+        },
+    );
+    pki.web.set("/big.crl", Route::ok(vec![0x30; 200_000]));
+    let svc = service(
+        &pki,
+        RevocationConfig {
+            max_bytes: 100_000,
+            ..fast()
+        },
+    );
+    for (path, what) in [
+        ("/redirect.crl", "redirect"),
+        ("/big.crl", "larger than the 100000 bytes"),
+    ] {
+        let leaf = pki.leaf("limits", 0x81, &[], &[format!("{}{path}", pki.url)]);
+        let v = validate(&svc, &request(&pki, &leaf, "require")).await;
+        assert_outcome(&v, "INDETERMINATE", "REVOCATION_UNAVAILABLE");
+        assert!(
+            v["message"].as_str().unwrap().contains(what),
+            "{what}: {v:#}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The command line.
+
+fn huren(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_huren"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_online_and_ocsp_response_files() {
+    let pki = Pki::new().await;
+    let good_probe = Leaf {
+        der: Vec::new(),
+        serial: vec![0x1a, 0x90],
+    };
+    let revoked_probe = Leaf {
+        der: Vec::new(),
+        serial: vec![0x1a, 0x91],
+    };
+    let index = format!(
+        "{}{}",
+        pki.index_line(&good_probe, false),
+        pki.index_line(&revoked_probe, true)
+    );
+    let ocsp = pki.responder(&index, &[]);
+    let good = pki.leaf("cli-good", 0x90, std::slice::from_ref(&ocsp.url), &[]);
+    let revoked = pki.leaf("cli-revoked", 0x91, std::slice::from_ref(&ocsp.url), &[]);
+    let down = pki.leaf("cli-down", 0x92, &[closed_port_url()], &[]);
+    let d = &pki.dir;
+    let root = d.write("root.pem", pem("CERTIFICATE", &pki.root.der));
+    let sub = d.path("sub.pem");
+    let files: Vec<PathBuf> = [(&good, "good"), (&revoked, "revoked"), (&down, "down")]
+        .iter()
+        .map(|(l, n)| d.write(&format!("cli-{n}.pem"), pem("CERTIFICATE", &l.der)))
+        .collect();
+    let run = move |leaf: PathBuf, extra: Vec<std::ffi::OsString>| {
+        let mut args: Vec<std::ffi::OsString> = vec![
+            "validate".into(),
+            leaf.into(),
+            "--intermediate".into(),
+            sub.clone().into(),
+            "--anchor".into(),
+            root.clone().into(),
+        ];
+        args.extend(extra);
+        let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        huren(&refs)
+    };
+    let online = || -> Vec<std::ffi::OsString> {
+        vec![
+            "--online".into(),
+            "--revocation".into(),
+            "require".into(),
+            "--format".into(),
+            "json".into(),
+        ]
+    };
+    let (f0, f1, f2) = (files[0].clone(), files[1].clone(), files[2].clone());
+    let run2 = run.clone();
+    let outs = tokio::task::spawn_blocking(move || {
+        vec![run2(f0, online()), run2(f1, online()), run2(f2, online())]
+    })
+    .await
+    .unwrap();
+    let codes: Vec<Option<i32>> = outs.iter().map(|o| o.status.code()).collect();
+    assert_eq!(
+        codes,
+        vec![Some(0), Some(1), Some(2)],
+        "{}",
+        outs.iter()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let v: Value = serde_json::from_slice(&outs[0].stdout).unwrap();
+    assert_eq!(entry(&v, 0)["source"], ocsp.url.as_str(), "{v:#}");
+    let v: Value = serde_json::from_slice(&outs[2].stdout).unwrap();
+    assert!(
+        v["message"].as_str().unwrap().contains("cannot connect"),
+        "{v:#}"
+    );
+
+    // By hand: an OCSP response (DER, and PEM) and the root's CRL, no network.
+    let resp = pki.offline_response(&good, &index);
+    let der_file = d.write("good-resp.der", &resp);
+    let pem_file = d.write("good-resp.pem", pem("OCSP RESPONSE", &resp));
+    let crl_file = d.write(
+        "root.crl",
+        crl(&pki.root, pki.base - 3600, pki.base + 86_400, &[]),
+    );
+    let garbage = d.write("garbage.der", b"garbage");
+    let f0 = files[0].clone();
+    let outs = tokio::task::spawn_blocking(move || {
+        let by_hand = |resp: &Path| -> Vec<std::ffi::OsString> {
+            vec![
+                "--ocsp-response".into(),
+                resp.into(),
+                "--crl".into(),
+                crl_file.clone().into(),
+                "--revocation".into(),
+                "require".into(),
+            ]
+        };
+        vec![
+            run(f0.clone(), by_hand(&der_file)),
+            run(f0.clone(), by_hand(&pem_file)),
+            run(f0, by_hand(&garbage)),
+        ]
+    })
+    .await
+    .unwrap();
+    assert_eq!(outs[0].status.code(), Some(0), "{outs:?}");
+    assert_eq!(outs[1].status.code(), Some(0), "{outs:?}");
+    assert_eq!(outs[2].status.code(), Some(64), "{outs:?}");
+    assert!(String::from_utf8_lossy(&outs[2].stderr).contains("garbage.der"));
+    assert!(outs[2].stdout.is_empty());
+}
+
+#[test]
+fn revocation_configuration_and_environment() {
+    let c = Config::from_toml(
+        "[revocation]\nonline = false\ntimeout_ms = 500\nmax_bytes = 1000\nmax_fetches = 2\nnonce = true\nmax_cache_secs = 60\nnegative_cache_secs = 5\ncache_mib = 8\n",
+    )
+    .unwrap();
+    assert_eq!(
+        c.revocation,
+        RevocationConfig {
+            online: false,
+            timeout_ms: 500,
+            max_bytes: 1000,
+            max_fetches: 2,
+            nonce: true,
+            max_cache_secs: 60,
+            negative_cache_secs: 5,
+            cache_mib: 8,
+        }
+    );
+    let d = RevocationConfig::default();
+    assert!(d.online && !d.nonce);
+    assert_eq!((d.max_cache_secs, d.negative_cache_secs), (3600, 30));
+    let e = Config::from_toml("[revocation]\nnonse = true\n").unwrap_err();
+    assert!(e.to_string().contains("nonse"), "{e}");
+    let env = |k: &str| match k {
+        "HUREN_REVOCATION_NONCE" => Some("true".to_string()),
+        "HUREN_REVOCATION_ONLINE" => Some("off".to_string()),
+        "HUREN_REVOCATION_MAX_CACHE_SECS" => Some("120".to_string()),
+        _ => None,
+    };
+    let c = Config::load(None, &env).unwrap();
+    assert!(c.revocation.nonce && !c.revocation.online);
+    assert_eq!(c.revocation.max_cache_secs, 120);
+    let bad = |k: &str| (k == "HUREN_REVOCATION_NONCE").then(|| "maybe".to_string());
+    let e = Config::load(None, &bad).unwrap_err();
+    assert!(e.to_string().contains("HUREN_REVOCATION_NONCE"), "{e}");
+}
