@@ -748,7 +748,15 @@ async fn clients_over_the_rate_get_rate_limited_with_retry_after() {
     let (st, h, v) = post_json(&s.app, "/v1/validate", &demo_request()).await;
     assert_problem(st, &h, &v, StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED");
     assert_eq!(h[header::RETRY_AFTER], "1");
-    // Only the validation endpoints are limited.
+    // The interop form's posts share the limit.
+    let req = Request::post("/interop")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("chain=x"))
+        .unwrap();
+    let (st, h, _) = call(&s.app, req).await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(h[header::RETRY_AFTER], "1");
+    // Other endpoints are not limited.
     let (st, _, _) = call(&s.app, get("/v1/policies")).await;
     assert_eq!(st, StatusCode::OK);
     let (st, _, _) = call(&s.app, get("/livez")).await;

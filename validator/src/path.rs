@@ -40,6 +40,9 @@ struct Failure<'a> {
     message: String,
     path: Vec<Node<'a>>,
     checks: Vec<Check>,
+    /// The revocation evidence found before the path failed (a revoked certificate's entry
+    /// says where the answer came from).
+    revocation: Vec<RevocationEntry>,
 }
 
 impl Failure<'_> {
@@ -260,7 +263,7 @@ fn run<'a>(
                     checks: b.checks,
                     warnings: Vec::new(),
                     policies: None,
-                    revocation: Vec::new(),
+                    revocation: b.revocation,
                     valid_until: None,
                     stats,
                 },
@@ -609,6 +612,7 @@ impl<'a> Search<'a> {
                         None,
                         format!("more than {max} intermediate certificates (--max-chain-depth)"),
                     )],
+                    revocation: Vec::new(),
                 });
                 continue;
             }
@@ -626,6 +630,7 @@ impl<'a> Search<'a> {
                     checks: vec![failed_check(code, Some(depth), msg.clone())],
                     message: msg,
                     path: p,
+                    revocation: Vec::new(),
                 });
                 continue;
             }
@@ -659,6 +664,7 @@ impl<'a> Search<'a> {
                     checks: vec![failed_check(code, Some(depth - 1), msg.clone())],
                     message: msg,
                     path: p,
+                    revocation: Vec::new(),
                 });
                 continue;
             }
@@ -1149,7 +1155,11 @@ impl<'a> Search<'a> {
         }
         let (revocation, rwarn, until) = match self.revocation(path, &mut cx) {
             Ok(v) => v,
-            Err(()) => return Err(self.path_failure(path, cx)),
+            Err(entries) => {
+                let mut f = self.path_failure(path, cx);
+                f.revocation = entries;
+                return Err(f);
+            }
         };
         warnings.extend(rwarn);
         if let Some(u) = until {
@@ -1203,6 +1213,7 @@ impl<'a> Search<'a> {
             message,
             path: path.to_vec(),
             checks: cx.list,
+            revocation: Vec::new(),
         }
     }
 
@@ -1360,7 +1371,7 @@ impl<'a> Search<'a> {
         &self,
         path: &[Node<'a>],
         cx: &mut Checks,
-    ) -> Result<(Vec<RevocationEntry>, Vec<Warning>, Option<i64>), ()> {
+    ) -> Result<(Vec<RevocationEntry>, Vec<Warning>, Option<i64>), Vec<RevocationEntry>> {
         let mut o = RevocationOut::default();
         if self.opts.revocation == RevocationPolicy::Off {
             return Ok((o.entries, o.warnings, None));
@@ -1377,7 +1388,7 @@ impl<'a> Search<'a> {
             // revocation policy).
             if self.exhausted.get() {
                 budget_failure(cx, idx, subj);
-                return Err(());
+                return Err(o.entries);
             }
             if let Some(a) = &oc.decided {
                 let entry = RevocationEntry {
@@ -1423,7 +1434,7 @@ impl<'a> Search<'a> {
             let st = crl::status(cert, issuer, self.crls, t, self);
             if self.exhausted.get() {
                 budget_failure(cx, idx, subj);
-                return Err(());
+                return Err(o.entries);
             }
             let stale = matches!(st, CrlStatus::Stale(_));
             match st {
@@ -1568,7 +1579,7 @@ impl<'a> Search<'a> {
             }
         }
         if cx.failed() {
-            Err(())
+            Err(o.entries)
         } else {
             Ok((o.entries, o.warnings, o.until))
         }

@@ -239,6 +239,9 @@ fn print_banner(addr: &str, demo: bool, trust: &TrustHandle, now: i64) {
     out.push_str(&format!(
         "Trust lists: curl -s http://{addr}/v1/trust-lists   Ready: curl -s http://{addr}/readyz\n"
     ));
+    out.push_str(&format!(
+        "Pages: http://{addr}/ (the CA directory at /directory, the interoperability check at /interop)\n"
+    ));
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(out.as_bytes());
     let _ = stdout.flush();

@@ -168,13 +168,15 @@ async fn count(State(state): State<AppState>, req: Request, next: Next) -> Respo
     r
 }
 
-/// Per-client rate limit of the validation endpoints (`limits.rate_per_client`): over it,
-/// 429 `RATE_LIMITED` with `Retry-After`, before the body is read.
+/// Per-client rate limit of the validation endpoints and the interop form's posts
+/// (`limits.rate_per_client`): over it, 429 `RATE_LIMITED` with `Retry-After`, before the
+/// body is read.
 async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let validation = req
         .extensions()
         .get::<MatchedPath>()
-        .is_some_and(|m| m.as_str().starts_with("/v1/validate"));
+        .is_some_and(|m| m.as_str().starts_with("/v1/validate"))
+        || (req.method() == axum::http::Method::POST && req.uri().path().starts_with("/interop"));
     if validation {
         let client = req
             .extensions()
