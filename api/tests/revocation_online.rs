@@ -565,24 +565,29 @@ fn tv(rel: &str) -> PathBuf {
 }
 
 fn loaded(root_der: &[u8], at: i64) -> Loaded {
-    let demo = std::fs::read_to_string(tv("miit-demo.toml")).unwrap();
-    let scheme = &demo[..demo.find("[[domestic]]").unwrap()];
-    let text = format!(
-        r#"{scheme}
+    let entry = r#"
 [[domestic]]
-name = {{ en = "Test Root CA" }}
+name = { en = "Test Root CA" }
 website = "https://test-root.example/"
 certificates = ["root.pem"]
-licence = {{ number = "ECS-TEST-001", issuing_authority = "MIIT", issued = "2026-01-01T00:00:00Z" }}
+licence = { number = "ECS-TEST-001", issuing_authority = "MIIT", issued = "2026-01-01T00:00:00Z" }
 [[domestic.status]]
 status = "granted"
 from = "2026-01-01T00:00:00Z"
-"#
-    );
-    let source = huren_trustlists::parse_source(&text).expect("the source parses");
+"#;
     let root = root_der.to_vec();
+    loaded_from(entry, &|_p: &str| root.clone(), at)
+}
+
+/// A MIIT-role list of the demo's scheme with the `[[domestic]]` entries of `entries`
+/// (certificate files resolved by `file`), signed by the demo signer, loaded at `at`.
+fn loaded_from(entries: &str, file: &dyn Fn(&str) -> Vec<u8>, at: i64) -> Loaded {
+    let demo = std::fs::read_to_string(tv("miit-demo.toml")).unwrap();
+    let scheme = &demo[..demo.find("[[domestic]]").unwrap()];
+    let text = format!("{scheme}{entries}");
+    let source = huren_trustlists::parse_source(&text).expect("the source parses");
     let list = source
-        .to_list(&|_p: &str| Ok(root.clone()))
+        .to_list(&|p: &str| Ok(file(p)))
         .expect("the source builds");
     let unsigned = huren_trustlists::write_list(&list).unwrap();
     let key = std::fs::read_to_string(tv("miit-demo-signer-key.pem")).unwrap();
@@ -634,11 +639,12 @@ fn fast() -> RevocationConfig {
 }
 
 fn service_at(pki: &Pki, cfg: RevocationConfig, at: i64) -> Svc {
+    service_on(loaded(&pki.root.der, at), cfg, at)
+}
+
+fn service_on(l: Loaded, cfg: RevocationConfig, at: i64) -> Svc {
     let clock = Arc::new(FixedClock::at(at));
-    let trust: TrustHandle = Arc::new(ArcSwapOption::from(Some(Arc::new(loaded(
-        &pki.root.der,
-        at,
-    )))));
+    let trust: TrustHandle = Arc::new(ArcSwapOption::from(Some(Arc::new(l))));
     let mut config = Config {
         policies: vec![
             policy("require", "require"),
@@ -1447,4 +1453,115 @@ fn revocation_configuration_and_environment() {
     let bad = |k: &str| (k == "HUREN_REVOCATION_NONCE").then(|| "maybe".to_string());
     let e = Config::load(None, &bad).unwrap_err();
     assert!(e.to_string().contains("HUREN_REVOCATION_NONCE"), "{e}");
+}
+
+/// Art. 31: the root's business is taken over by a successor that the list names, with the
+/// successor's own entry giving its OCSP responder as a supply point. The status of the
+/// root's certificates is asked there, and the successor's signed answer is accepted and
+/// named in the report; without the successor on the list the same leaf (it names no
+/// responder of its own) has no status to be found.
+#[tokio::test]
+async fn a_taken_over_ca_is_answered_for_by_its_successor() {
+    let pki = Pki::new().await;
+    let base = pki.base;
+    let successor = make_ca("Test Successor", 9, None, None, base);
+    let succ_pem = pki
+        .dir
+        .write("successor.pem", pem("CERTIFICATE", &successor.der));
+    let succ_key = pki
+        .dir
+        .write("successor.key", pem("PRIVATE KEY", &successor.key_der));
+    let (good_serial, revoked_serial) = (0x30, 0x31);
+    let index = format!(
+        "{}{}",
+        pki.index_line(
+            &Leaf {
+                der: Vec::new(),
+                serial: vec![0x1a, good_serial],
+            },
+            false
+        ),
+        pki.index_line(
+            &Leaf {
+                der: Vec::new(),
+                serial: vec![0x1a, revoked_serial],
+            },
+            true
+        ),
+    );
+    // The successor's responder: CertIDs of the sub CA's leaves, signed with the successor's
+    // own key.
+    let ocsp = Responder::start(
+        &pki.dir,
+        &index,
+        &pki.dir.path("sub.pem"),
+        &succ_pem,
+        &succ_key,
+        &[],
+    );
+    let good = pki.leaf("taken-over-good", good_serial, &[], &[]);
+    let revoked = pki.leaf("taken-over-revoked", revoked_serial, &[], &[]);
+    let taken_over = huren_validator::fmt_time(base + 2 * 86_400);
+    let entries = format!(
+        r#"
+[[domestic]]
+name = {{ en = "Test Root CA" }}
+website = "https://test-root.example/"
+certificates = ["root.pem"]
+licence = {{ number = "ECS-TEST-001", issuing_authority = "MIIT", issued = "2026-01-01T00:00:00Z" }}
+[[domestic.status]]
+status = "granted"
+from = "2026-01-01T00:00:00Z"
+[[domestic.status]]
+status = "taken-over"
+from = "{taken_over}"
+successor = "Test Successor CA"
+
+[[domestic]]
+name = {{ en = "Test Successor CA" }}
+website = "https://test-successor.example/"
+certificates = ["successor.pem"]
+supply_points = ["{url}"]
+licence = {{ number = "ECS-TEST-002", issuing_authority = "MIIT", issued = "2026-01-01T00:00:00Z" }}
+[[domestic.status]]
+status = "granted"
+from = "2026-01-01T00:00:00Z"
+"#,
+        url = ocsp.url
+    );
+    let (root, succ) = (pki.root.der.clone(), successor.der.clone());
+    let file = move |p: &str| {
+        if p == "successor.pem" {
+            succ.clone()
+        } else {
+            root.clone()
+        }
+    };
+    let svc = service_on(loaded_from(&entries, &file, base), fast(), base);
+
+    let v = validate(&svc, &request(&pki, &good, "require")).await;
+    assert_outcome(&v, "VALID", "OK");
+    let e = entry(&v, 0);
+    assert_eq!(e["outcome"], "good", "{v:#}");
+    assert_eq!(e["source"], ocsp.url.as_str(), "{v:#}");
+    let check = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "REVOCATION" && c["certIndex"] == 0)
+        .unwrap_or_else(|| panic!("no revocation check for the leaf: {v:#}"));
+    let m = check["message"].as_str().unwrap();
+    assert!(
+        m.contains("successor") && m.contains("Art. 31") && m.contains("Test Successor"),
+        "{m}"
+    );
+
+    let v = validate(&svc, &request(&pki, &revoked, "require")).await;
+    assert_outcome(&v, "INVALID", "CERT_REVOKED");
+    assert_eq!(entry(&v, 0)["outcome"], "revoked", "{v:#}");
+
+    // The same leaf under the list without the successor: nothing names a responder.
+    let plain = service(&pki, fast());
+    let v = validate(&plain, &request(&pki, &good, "require")).await;
+    assert_outcome(&v, "INDETERMINATE", "REVOCATION_UNAVAILABLE");
 }

@@ -192,9 +192,25 @@ pub fn approval_scope(a: &Approval) -> ScopeApproval {
     }
 }
 
+/// The CA services of `list` by each of their names (service and provider, every
+/// language): a successor named by `miit:Successor` (Art. 31) is found here.
+fn services_by_name(list: &TrustList) -> std::collections::HashMap<&str, &Service> {
+    let mut out = std::collections::HashMap::new();
+    for (provider, service) in list.services() {
+        if !service.service_type.is_ca() {
+            continue;
+        }
+        for n in service.name.texts().chain(provider.name.texts()) {
+            out.entry(n).or_insert(service);
+        }
+    }
+    out
+}
+
 fn add_list(anchors: &mut AnchorSet, list: &TrustList, role: &ListRole) -> usize {
     let territory = list.scheme_territory.clone().unwrap_or_default();
     let list_label = format!("{territory} #{}", list.sequence);
+    let by_name = services_by_name(list);
     let mut skipped = 0;
     for (provider, service) in list.services() {
         if !service.service_type.is_ca() || !service.extensions.unknown_critical.is_empty() {
@@ -249,6 +265,17 @@ fn add_list(anchors: &mut AnchorSet, list: &TrustList, role: &ListRole) -> usize
         if let Some(m) = miit {
             sc.restrictions = m.restrictions.iter().map(|r| (r.from, r.until)).collect();
             sc.successor = m.successor.clone();
+            // Art. 31: the successor's certificates and supply points answer for the
+            // status of the certificates it took over.
+            if let Some(succ) = m.successor.as_deref().and_then(|n| by_name.get(n)) {
+                sc.successor_certificates = succ.certificates().map(<[u8]>::to_vec).collect();
+                sc.successor_endpoints = succ
+                    .supply_points
+                    .iter()
+                    .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+                    .cloned()
+                    .collect();
+            }
         }
         let identities = service
             .identities

@@ -42,6 +42,8 @@
 //! certificates = ["ca/alpha-root.pem", "ca/alpha-sub.der"]
 //! policy_oids = ["1.2.156.112559.1.1.1"]
 //! cps_url = "https://alpha-ca.example/cps.pdf"
+//! supply_points = ["http://ocsp.alpha-ca.example/"]  # status services (OCSP, CRLs); a
+//!                                        # successor answers here for a CA it took over
 //! licence = { number = "ECP-2024-001", issuing_authority = "工业和信息化部", issued = "2024-03-01T00:00:00+08:00" }
 //! restrictions = [{ from = "2026-01-01T00:00:00Z", until = "2026-07-01T00:00:00Z", reason = "Art. 39 decision 2025-17" }]
 //! [[domestic.status]]
@@ -314,6 +316,11 @@ pub struct DomesticSource {
     pub policy_oids: Vec<String>,
     /// Filed CPS (Art. 17).
     pub cps_url: Option<String>,
+    /// Where the CA's certificate status is published (`ServiceSupplyPoints`: OCSP
+    /// responders and CRLs, http or https). A successor's answer for the certificates of a
+    /// CA it took over (Art. 31).
+    #[serde(default)]
+    pub supply_points: Vec<String>,
     /// Service type (default `CA/PKC`).
     pub service_type: Option<String>,
     /// Status history, oldest first.
@@ -343,6 +350,9 @@ pub struct ForeignSource {
     pub approval: Option<ApprovalSource>,
     /// CPS URL.
     pub cps_url: Option<String>,
+    /// Where the CA's certificate status is published (`ServiceSupplyPoints`).
+    #[serde(default)]
+    pub supply_points: Vec<String>,
     /// Service type (default `CA/PKC`).
     pub service_type: Option<String>,
     /// Status history, oldest first.
@@ -569,6 +579,25 @@ impl Ctx<'_> {
             out.push(o);
         }
         Ok(out)
+    }
+
+    /// `supply_points`: each an http or https URL.
+    fn supply_points(&self, entry: Option<&Entry>, v: &[String]) -> Result<Vec<String>, Error> {
+        v.iter()
+            .enumerate()
+            .map(|(i, u)| {
+                let u = u.trim();
+                if u.starts_with("http://") || u.starts_with("https://") {
+                    Ok(u.to_string())
+                } else {
+                    Err(self.fail(
+                        entry,
+                        &[K("supply_points"), Seg::I(i)],
+                        "is not an http or https URL",
+                    ))
+                }
+            })
+            .collect()
     }
 
     fn non_empty(&self, entry: Option<&Entry>, sub: &[Seg], s: &str) -> Result<String, Error> {
@@ -798,6 +827,7 @@ struct CaEntry {
     steps: Vec<Step>,
     miit: MiitServiceExtension,
     certificates: Vec<String>,
+    supply_points: Vec<String>,
 }
 
 impl Source {
@@ -948,6 +978,7 @@ impl Source {
                     ..MiitServiceExtension::default()
                 },
                 certificates: d.certificates.clone(),
+                supply_points: cx.supply_points(e, &d.supply_points)?,
                 entry,
             });
         }
@@ -983,6 +1014,7 @@ impl Source {
                     ..MiitServiceExtension::default()
                 },
                 certificates: f.certificates.clone(),
+                supply_points: cx.supply_points(e, &f.supply_points)?,
                 entry,
             });
         }
@@ -1210,6 +1242,7 @@ impl Source {
             service_type: ce.service_type.clone(),
             name: ce.name.clone(),
             identities: ids.clone(),
+            supply_points: ce.supply_points.clone(),
             ..Service::default()
         };
         if let Some(cur) = steps.next() {

@@ -812,6 +812,7 @@ pub(crate) fn evaluate<'r>(
     responses: &'r [OcspResponse],
     time: i64,
     verifier: &dyn OcspSignatureCheck,
+    successors: &[Certificate],
 ) -> Findings<'r> {
     let mut f = Findings::default();
     // Revoked at or before the validation time, a current answer otherwise, a current
@@ -846,7 +847,7 @@ pub(crate) fn evaluate<'r>(
             ));
             continue;
         }
-        let signer = match authorise(r, issuer, time, verifier) {
+        let signer = match authorise(r, issuer, successors, time, verifier) {
             Ok(s) => s,
             Err(why) => {
                 f.refused
@@ -929,7 +930,41 @@ pub(crate) fn evaluate<'r>(
 
 /// RFC 6960 §4.2.2.2: whether the response's signer is authorised to answer for
 /// certificates of `issuer`, and its signature verifies. Returns who signed it, or why not.
+/// Art. 31: for the certificates of a CA whose business was taken over, the successor's CA
+/// certificates (`successors`, from the trust list) answer too, themselves or through a
+/// responder they delegated OCSP signing to.
 fn authorise(
+    r: &OcspResponse,
+    issuer: &Certificate,
+    successors: &[Certificate],
+    time: i64,
+    verifier: &dyn OcspSignatureCheck,
+) -> Result<String, String> {
+    let why = match authorise_for(r, issuer, time, verifier) {
+        Ok(s) => return Ok(s),
+        Err(why) => why,
+    };
+    let mut whys = vec![why];
+    for s in successors {
+        match authorise_for(r, s, time, verifier) {
+            Ok(who) => {
+                let successor = s.subject().display();
+                return Ok(if who.starts_with("the issuer") {
+                    format!("the successor {successor}, which took the business over (Art. 31)")
+                } else {
+                    format!(
+                        "{who} of the successor {successor}, which took the business over (Art. 31)"
+                    )
+                });
+            }
+            Err(w) => whys.push(format!("as the successor's: {w}")),
+        }
+    }
+    Err(whys.join("; "))
+}
+
+/// [`authorise`] for one CA: the CA itself, or a responder it delegated OCSP signing to.
+fn authorise_for(
     r: &OcspResponse,
     issuer: &Certificate,
     time: i64,

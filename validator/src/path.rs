@@ -1378,11 +1378,26 @@ impl<'a> Search<'a> {
         }
         let t = self.opts.time;
         self.current_anchor.set(path.last().map(|n| n.cert));
+        // Art. 31: the successor of a CA taken over answers for its certificates.
+        let successors: Vec<Certificate> = if self.ocsp.is_empty() {
+            Vec::new()
+        } else {
+            path.last()
+                .and_then(|n| n.anchor)
+                .and_then(|a| a.scope())
+                .map(|sc| {
+                    sc.successor_certificates
+                        .iter()
+                        .filter_map(|d| Certificate::from_der(d).ok())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
         for idx in 0..path.len() - 1 {
             let cert = path[idx].cert;
             let issuer = path[idx + 1].cert;
             let subj = cert.subject().display();
-            let oc = ocsp::evaluate(cert, issuer, self.ocsp, t, self);
+            let oc = ocsp::evaluate(cert, issuer, self.ocsp, t, self, &successors);
             // A response or CRL left unverified because the work budget ran out says
             // nothing: never let that become a soft failure (fail closed whatever the
             // revocation policy).

@@ -321,6 +321,14 @@ pub struct AnchorScope {
     pub restrictions: Vec<(i64, i64)>,
     /// The CA that took over the business (Art. 31); informational.
     pub successor: Option<String>,
+    /// The successor's CA certificates (DER), as its own entry on the list gives them: an
+    /// OCSP response for a certificate below this anchor may be signed by one of them, or
+    /// by a responder one of them delegated OCSP signing to (Art. 31: the successor answers
+    /// for the status of the certificates it took over).
+    pub successor_certificates: Vec<Vec<u8>>,
+    /// The successor's service supply points (http and https URLs), where the status of
+    /// certificates below this anchor is asked once the business is taken over.
+    pub successor_endpoints: Vec<String>,
 }
 
 impl AnchorScope {
@@ -335,6 +343,8 @@ impl AnchorScope {
             approval: None,
             restrictions: Vec::new(),
             successor: None,
+            successor_certificates: Vec::new(),
+            successor_endpoints: Vec::new(),
         }
     }
 

@@ -389,7 +389,9 @@ fn fetch(
         .chain(intermediates)
         .map(|c| Arc::new(c.clone()))
         .collect();
-    if opts.revocation == RevocationPolicy::Off || !revocation::has_endpoints(&chain) {
+    if opts.revocation == RevocationPolicy::Off
+        || !(revocation::has_endpoints(&chain) || revocation::any_successor_endpoints(anchors))
+    {
         return Ok(FetchedEvidence::default());
     }
     let mut off = opts.clone();
@@ -408,12 +410,14 @@ fn fetch(
         .map_err(|e| UsageError(format!("--online: cannot start the runtime: {e}")))?;
     let source = OnlineRevocation::new(&RevocationConfig::default(), Arc::new(SystemClock))
         .map_err(|e| UsageError(format!("--online: {e}")))?;
+    let successor = revocation::successor_endpoints(&path, anchors);
     Ok(runtime.block_on(source.evidence_for(EvidenceRequest {
         path: &path,
         policy: opts.revocation,
         time: opts.time,
         supplied_crls: supplied.0,
         supplied_ocsp: supplied.1,
+        successor_endpoints: &successor,
     })))
 }
 

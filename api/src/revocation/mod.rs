@@ -154,6 +154,41 @@ pub struct EvidenceRequest<'a> {
     pub supplied_crls: &'a [Crl],
     /// OCSP responses the caller supplied.
     pub supplied_ocsp: &'a [OcspResponse],
+    /// The supply points of the successor of the path's anchor, when a CA's business was
+    /// taken over (Art. 31; [`successor_endpoints`]): asked beside (after) what the
+    /// certificates name. A URL whose path ends in `.crl` is a CRL, any other an OCSP
+    /// responder.
+    pub successor_endpoints: &'a [String],
+}
+
+/// The successor's supply points for the certificates below the anchor that ends `path`
+/// (Art. 31: the CA that took the business over answers for their status), as the trust list
+/// names them; empty when the anchor has no successor.
+pub fn successor_endpoints(path: &[Arc<Certificate>], anchors: &AnchorSet) -> Vec<String> {
+    let Some(last) = path.last() else {
+        return Vec::new();
+    };
+    anchors
+        .by_subject(last.subject())
+        .find(|a| a.certificate().sha256_hex() == last.sha256_hex())
+        .and_then(|a| a.scope())
+        .map(|sc| sc.successor_endpoints.clone())
+        .unwrap_or_default()
+}
+
+/// Whether any anchor of `anchors` has a successor with supply points (then a chain that
+/// names no endpoint of its own may still be asked about).
+pub fn any_successor_endpoints(anchors: &AnchorSet) -> bool {
+    anchors.iter().any(|a| {
+        a.scope()
+            .is_some_and(|sc| !sc.successor_endpoints.is_empty())
+    })
+}
+
+/// Whether a supply point is a CRL (its path ends in `.crl`) rather than an OCSP responder.
+pub fn is_crl_url(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    path.to_ascii_lowercase().ends_with(".crl")
 }
 
 fn http_uri(g: &GeneralName) -> Option<&str> {

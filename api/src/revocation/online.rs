@@ -3,7 +3,8 @@
 
 use super::http::{FetchError, Http};
 use super::{
-    EvidenceRequest, FetchFailure, FetchedEvidence, Kind, crl_urls, decided_by_caller, ocsp_urls,
+    EvidenceRequest, FetchFailure, FetchedEvidence, Kind, crl_urls, decided_by_caller, is_crl_url,
+    ocsp_urls,
 };
 use crate::config::RevocationConfig;
 use crate::server::state::{Clock, RevocationSource};
@@ -325,8 +326,15 @@ impl OnlineRevocation {
             if decided_by_caller(cert, issuer, req.supplied_crls, req.supplied_ocsp, req.time) {
                 continue;
             }
-            let ocsp = ocsp_urls(cert);
-            let crl = crl_urls(cert);
+            let mut ocsp = ocsp_urls(cert);
+            let mut crl = crl_urls(cert);
+            // Art. 31: the successor of a CA taken over answers for its certificates.
+            for u in req.successor_endpoints {
+                let list = if is_crl_url(u) { &mut crl } else { &mut ocsp };
+                if !list.contains(u) {
+                    list.push(u.clone());
+                }
+            }
             if ocsp.is_empty() && crl.is_empty() {
                 continue;
             }

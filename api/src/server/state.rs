@@ -85,6 +85,9 @@ pub struct Loaded {
     /// The verified lists the configured sources gave (not the foreign lists reached
     /// through pointers), in source order: what the HTML directory (`/directory`) shows.
     pub directory: Arc<Vec<VerifiedTrustList>>,
+    /// Whether an anchor has a successor with supply points (Art. 31): then a chain that
+    /// names no revocation endpoint of its own may still be asked about.
+    pub has_successor_endpoints: bool,
 }
 
 impl Loaded {
@@ -100,6 +103,8 @@ impl Loaded {
         let snapshot_json =
             serde_json::value::to_raw_value(&crate::render::snapshot_json(&snapshot))
                 .unwrap_or_else(|_| RawValue::NULL.to_owned());
+        let has_successor_endpoints =
+            crate::revocation::any_successor_endpoints(snapshot.anchors());
         Loaded {
             snapshot,
             lists,
@@ -107,6 +112,7 @@ impl Loaded {
             usable_until,
             snapshot_json,
             directory,
+            has_successor_endpoints,
         }
     }
 

@@ -773,7 +773,7 @@ async fn online_evidence(
     let nothing = || (FetchedEvidence::default(), Vec::new());
     if opts.revocation == RevocationPolicy::Off
         || !state.revocation.enabled()
-        || !revocation::has_endpoints(chain)
+        || !(revocation::has_endpoints(chain) || loaded.has_successor_endpoints)
     {
         return Ok(nothing());
     }
@@ -790,6 +790,7 @@ async fn online_evidence(
     let Some(path) = revocation::path_of(&pre, chain, loaded.snapshot.anchors()) else {
         return Ok(nothing());
     };
+    let successor = revocation::successor_endpoints(&path, loaded.snapshot.anchors());
     let fetched = state
         .revocation
         .evidence_for(EvidenceRequest {
@@ -798,6 +799,7 @@ async fn online_evidence(
             time: opts.time,
             supplied_crls: &supplied.crls,
             supplied_ocsp: &supplied.ocsp,
+            successor_endpoints: &successor,
         })
         .await;
     Ok((fetched, path))
