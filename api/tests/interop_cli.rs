@@ -1,6 +1,7 @@
 //! The `huren interop check` contract: flags, exit codes (0 every chain passes, 1 one does
 //! not, 64 bad usage or unreadable input), every deviation with its rule and what to change,
-//! text, JSON and self-contained HTML — on the foreign CAs' vectors of `testvectors/interop/`.
+//! text, JSON and self-contained HTML — on the foreign CAs' vectors of `testvectors/interop/`,
+//! whose expected reports are in `testvectors/interop-reports/`.
 #![allow(clippy::disallowed_methods)] // tests read and write files
 
 use serde_json::Value;
@@ -155,6 +156,28 @@ fn the_interop_vectors_give_their_expected_verdicts() {
                 format!("testvectors/trustlists/{f}"),
             ]);
         }
+        // The expected report, as a CA's engineer reads it: testvectors/interop-reports/,
+        // rewritten with HUREN_BLESS=1 when the report changes on purpose.
+        let mut text_args: Vec<&str> = args.iter().map(String::as_str).collect();
+        text_args.extend(["--format", "text"]);
+        let text = huren(&text_args);
+        let want_path = root().join(format!("testvectors/interop-reports/{name}.txt"));
+        if std::env::var_os("HUREN_BLESS").is_some() {
+            std::fs::create_dir_all(want_path.parent().unwrap()).unwrap();
+            std::fs::write(&want_path, &text.stdout).unwrap();
+        }
+        let want = std::fs::read_to_string(&want_path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (write it with HUREN_BLESS=1 cargo test -p huren --test interop_cli)",
+                want_path.display()
+            )
+        });
+        assert_eq!(
+            String::from_utf8_lossy(&text.stdout),
+            want,
+            "{name}: the report differs from {}",
+            want_path.display()
+        );
         args.extend(["--format".into(), "json".into()]);
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let o = huren(&refs);

@@ -1333,7 +1333,10 @@ fn interop_files(cases: &[TlCase]) -> BTreeMap<String, Vec<u8>> {
          Each chain is checked with the flags in its row (every row also takes `--trust-list` and\n\
          `--signer` as above; the EKUs of `../trustlists/chains/<case>/expected.json` are what the\n\
          approval's scope is compared with). The report lists every deviation with the rule it rests on\n\
-         and what to change; `foreign-several-deviations` has three (policy, curve, EKU).\n\n\
+         and what to change; `foreign-several-deviations` has three (policy, curve, EKU). The\n\
+         expected text report of each is in `../interop-reports/<chain>.txt` (huren's own output,\n\
+         checked by `api/tests/interop_cli.rs`; rewritten with `HUREN_BLESS=1` when it changes on\n\
+         purpose).\n\n\
          | chain | what it is | expected | flags |\n| --- | --- | --- | --- |\n{rows}"
     );
     files.insert("interop/README.md".into(), readme.into_bytes());
