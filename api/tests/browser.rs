@@ -356,6 +356,16 @@ async fn pages_work_in_a_real_browser() {
 }
 
 async fn run(d: &Driver, site: &str) {
+    // The home page links to the pages and the API.
+    d.goto(&format!("{site}/?lang=en")).await;
+    assert_eq!(d.lang().await, "en");
+    let home = d.text_of("main").await;
+    assert!(
+        home.contains("openapi.json") || home.contains("OpenAPI"),
+        "{home}"
+    );
+    d.screenshot("home.png").await;
+
     // The directory, in English.
     d.goto(&format!("{site}/directory?lang=en")).await;
     assert_eq!(d.lang().await, "en");
