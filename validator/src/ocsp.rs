@@ -277,6 +277,10 @@ pub struct OcspResponse {
     certs: Vec<Certificate>,
     source: String,
     signed_digest: std::sync::OnceLock<[u8; 32]>,
+    /// The SPKI digests of the keys this response's signature was verified with, shared by
+    /// its clones: a response kept in a cache and used for many validations is verified
+    /// once per key, whatever the signature memo has forgotten.
+    verified_by: std::sync::Arc<std::sync::Mutex<Vec<[u8; 32]>>>,
 }
 
 fn bad(field: &str, e: DerError) -> Error {
@@ -637,6 +641,7 @@ impl OcspResponse {
             certs,
             source: DEFAULT_SOURCE.to_string(),
             signed_digest: std::sync::OnceLock::new(),
+            verified_by: std::sync::Arc::default(),
             der: Box::default(),
         };
         out.der = der;
@@ -670,6 +675,28 @@ impl OcspResponse {
     /// The label set by [`OcspResponse::set_source`]; `caller OCSP` by default.
     pub fn source(&self) -> &str {
         &self.source
+    }
+
+    /// Whether the signature was verified before with the key of `signer` (by this
+    /// response or a clone of it).
+    fn verified_with(&self, signer: &Certificate) -> bool {
+        let d = signer.spki_digest();
+        match self.verified_by.lock() {
+            Ok(v) => v.contains(d),
+            Err(p) => p.into_inner().contains(d),
+        }
+    }
+
+    /// Records that the signature verified with the key of `signer`.
+    fn record_verified(&self, signer: &Certificate) {
+        let d = *signer.spki_digest();
+        let mut v = match self.verified_by.lock() {
+            Ok(v) => v,
+            Err(p) => p.into_inner(),
+        };
+        if !v.contains(&d) && v.len() < 8 {
+            v.push(d);
+        }
     }
     /// The responder as the response names it.
     pub fn responder_id(&self) -> &ResponderId {
@@ -974,13 +1001,7 @@ fn authorise_for(
     let mut why: Vec<String> = Vec::new();
     // The CA that issued the certificate signs the response itself.
     if id.identifies(issuer) {
-        match verifier.verify_by(
-            issuer,
-            r.signature_algorithm(),
-            r.tbs(),
-            r.signature(),
-            r.signed_digest(),
-        ) {
+        match verify_response(r, issuer, verifier) {
             Ok(()) => return Ok(format!("the issuer {}", issuer.subject().display())),
             Err(e) => why.push(format!(
                 "it is not signed by the issuer {} ({e})",
@@ -1000,13 +1021,7 @@ fn authorise_for(
                 continue;
             }
         }
-        match verifier.verify_by(
-            c,
-            r.signature_algorithm(),
-            r.tbs(),
-            r.signature(),
-            r.signed_digest(),
-        ) {
+        match verify_response(r, c, verifier) {
             Ok(()) => {
                 return Ok(format!("the delegated responder {}", c.subject().display()));
             }
@@ -1024,6 +1039,27 @@ fn authorise_for(
         ));
     }
     Err(why.join("; "))
+}
+
+/// Verifies the response's signature with `signer`'s key, once per key for a response and
+/// its clones (a cached response is used for many validations).
+fn verify_response(
+    r: &OcspResponse,
+    signer: &Certificate,
+    verifier: &dyn OcspSignatureCheck,
+) -> Result<(), String> {
+    if r.verified_with(signer) {
+        return Ok(());
+    }
+    verifier.verify_by(
+        signer,
+        r.signature_algorithm(),
+        r.tbs(),
+        r.signature(),
+        r.signed_digest(),
+    )?;
+    r.record_verified(signer);
+    Ok(())
 }
 
 /// RFC 6960 §4.2.2.2: whether `c` is a responder certificate `issuer` delegated OCSP

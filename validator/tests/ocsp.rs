@@ -823,7 +823,27 @@ fn signatures_count_in_the_budget_and_the_memo() {
     let r = validate_with_evidence(&leaf, &[], &anchors, &evidence, &o, &memo);
     assert_eq!(r.status, Status::Valid, "{r:#?}");
     assert_eq!(r.stats.signatures_verified, 0);
-    assert_eq!(r.stats.memo_hits, 2);
+    // The leaf's signature from the memo; the response's from the response itself.
+    assert_eq!(r.stats.memo_hits, 1);
+    // A clone of the response (as a cache hands out) keeps its verification, whatever the
+    // signature memo forgot: only the leaf's signature is verified again.
+    let cloned = resp.clone();
+    let evidence = Evidence {
+        crls: &[],
+        ocsp: std::slice::from_ref(&cloned),
+    };
+    let r = validate_with_evidence(&leaf, &[], &anchors, &evidence, &o, &SignatureMemo::new(0));
+    assert_eq!(r.status, Status::Valid, "{r:#?}");
+    assert_eq!(r.stats.signatures_verified, 1);
+    // Another response, not verified yet, costs its verification.
+    let other = parse(&pki.leaf_response(None, None, &["-ndays", "1"]));
+    let evidence = Evidence {
+        crls: &[],
+        ocsp: std::slice::from_ref(&other),
+    };
+    let r = validate_with_evidence(&leaf, &[], &anchors, &evidence, &o, &SignatureMemo::new(0));
+    assert_eq!(r.status, Status::Valid, "{r:#?}");
+    assert_eq!(r.stats.signatures_verified, 2);
 }
 
 // ---------------------------------------------------------------------------------------
