@@ -1,7 +1,8 @@
 #!/bin/sh
 # Service load benchmark (benches/README.md, "Service load"): builds huren and the driver,
-# then runs the driver on loopback (about 3 minutes). Extra arguments go to the driver,
-# e.g. `benches/load.sh --duration 5 --rounds 1` or `benches/load.sh --no-huren`.
+# then runs the driver on loopback (about 4 minutes; the revocation run needs openssl).
+# Extra arguments go to the driver, e.g. `benches/load.sh --duration 5 --rounds 1`,
+# `benches/load.sh --no-revocation` or `benches/load.sh --no-huren`.
 set -eu
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }

@@ -8,8 +8,11 @@
 //! the root (and a 5,000-anchor variant), starts the peers (`bare`, `webpki`,
 //! `webpki-cached`, see `peers.rs`) and `huren serve --config` as child processes, measures
 //! peak throughput with wrk (2 threads, 64 connections), latency at 80 % of each huren peak
-//! with a fixed-rate client (`openloop.rs`), and resident memory; prints the ratios against
-//! the issue-4 targets and writes a table and a plot. See benches/README.md, "Service load".
+//! with a fixed-rate client (`openloop.rs`), and resident memory; measures the distinct
+//! leaves again with online revocation required and its caches warm (`huren-revocation`,
+//! an `openssl ocsp` responder and a CRL server on loopback, `revocation.rs`); prints the
+//! ratios against the issue-4 and issue-5 targets and writes a table and a plot. See
+//! benches/README.md, "Service load".
 #![forbid(unsafe_code)]
 #![allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
 
@@ -17,6 +20,7 @@ mod openloop;
 mod peers;
 mod pki;
 mod proc;
+mod revocation;
 mod wrk;
 
 use proc::Server;
@@ -29,7 +33,7 @@ use std::time::{Duration, Instant};
 
 const USAGE: &str = "usage: load [--duration SECS] [--leaves N] [--anchors N] [--out DIR] \
 [--plot FILE.png] [--huren PATH | --no-huren] [--connections N] [--threads N] [--rounds N] \
-[--no-peer-latency]";
+[--no-peer-latency] [--no-revocation] [--revocation-leaves N] [--signatures N]";
 
 struct Args {
     duration: Duration,
@@ -42,6 +46,13 @@ struct Args {
     threads: u32,
     rounds: u32,
     peer_latency: bool,
+    /// Whether to run `huren-revocation`.
+    revocation: bool,
+    /// Distinct leaves of the revocation run (the first ones of the distinct workload);
+    /// `None`: all of them.
+    revocation_leaves: Option<usize>,
+    /// `[cache] signatures` of the huren configs (the signature memo; FIFO).
+    signatures: usize,
 }
 
 fn workspace() -> PathBuf {
@@ -67,6 +78,9 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         threads: 2,
         rounds: 2,
         peer_latency: true,
+        revocation: true,
+        revocation_leaves: None,
+        signatures: 2048,
     };
     while let Some(flag) = it.next() {
         let mut val = || {
@@ -86,6 +100,9 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--threads" => a.threads = num(val()?)? as u32,
             "--rounds" => a.rounds = (num(val()?)? as u32).max(1),
             "--no-peer-latency" => a.peer_latency = false,
+            "--no-revocation" => a.revocation = false,
+            "--signatures" => a.signatures = num(val()?)? as usize,
+            "--revocation-leaves" => a.revocation_leaves = Some((num(val()?)? as usize).max(1)),
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
@@ -144,21 +161,31 @@ struct Row {
     cpu_us: Option<f64>,
 }
 
+/// The server measured with online revocation required.
+const REVOCATION_SERVER: &str = "huren-revocation";
+
 /// The workloads.
 struct Work {
     /// One body, `fresh: false`.
     repeated: PathBuf,
     /// `N` bodies, one distinct leaf each, `fresh: true`.
     distinct: PathBuf,
+    /// The distinct bodies of the revocation run (the first `--revocation-leaves` of
+    /// `distinct`; the same file when that is all of them).
+    revocation: PathBuf,
     script: PathBuf,
     repeated_body: String,
     distinct_bodies: Vec<String>,
+    /// How many of `distinct_bodies` the revocation run sends.
+    revocation_leaves: usize,
 }
 
 impl Work {
-    fn file(&self, workload: &str) -> &Path {
+    fn file(&self, server: &str, workload: &str) -> &Path {
         if workload == "repeated" {
             &self.repeated
+        } else if server == REVOCATION_SERVER {
+            &self.revocation
         } else {
             &self.distinct
         }
@@ -217,7 +244,7 @@ fn check(server: &Server, work: &Work, workload: &str) -> Result<(), String> {
 /// wrk for 1 s (warm-up, discarded), then for the duration while sampling the server's RSS.
 fn measure(a: &Args, server: &Server, work: &Work, workload: &'static str) -> Result<Row, String> {
     check(server, work, workload)?;
-    let file = work.file(workload);
+    let file = work.file(&server.name, workload);
     let rest = server.rss_kib();
     wrk::run(
         server.addr,
@@ -377,11 +404,32 @@ fn cache_metrics(server: &Server) -> Vec<String> {
             .lines()
             .filter(|l| !l.starts_with('#'))
             .filter(|l| l.contains("cache") || l.contains("memo"))
-            .take(16)
+            .filter(|l| !l.contains("_bucket"))
+            .take(24)
             .map(str::to_string)
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// What the revocation run did besides its timed runs.
+struct RevocationFacts {
+    leaves: usize,
+    warm: revocation::WarmUp,
+    /// Network fetches (OCSP, CRL) made during the warm-up.
+    warm_fetches: (f64, f64),
+    /// Cache entries after the warm-up (OCSP, CRL; moka counts lazily).
+    entries: (f64, f64),
+    /// OCSP cache entries at the end of the timed runs.
+    entries_end: Option<f64>,
+    /// Network fetches made during the timed runs (all rounds, wrk's warm-ups included).
+    timed_fetches: Option<f64>,
+    /// CRL downloads the CRL server served.
+    crl_served: u64,
+    /// A sample answer's revocation entries (`index outcome source`).
+    sample: Vec<String>,
+    /// huren's resident memory before and after the warm-up, KiB.
+    rss: (Option<u64>, Option<u64>),
 }
 
 /// Resident memory of the many-anchor instance.
@@ -401,6 +449,7 @@ struct Results {
     rows: Vec<Row>,
     open: Vec<(String, &'static str, openloop::Run)>,
     memory: Option<Memory>,
+    revocation: Option<RevocationFacts>,
     huren_missing: Option<String>,
 }
 
@@ -426,10 +475,26 @@ fn drive(a: &Args) -> Result<(), String> {
 
     // ---- Workload ---------------------------------------------------------------------
     let t = Instant::now();
-    let chain = pki::chain(a.leaves);
+    // The loopback OCSP responder and CRL server the certificates name: the CRL server's
+    // socket is bound now, the responder's port chosen now (both serve from after the
+    // servers under test are up, for `huren-revocation` only).
+    let crl_listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    let crl_port = crl_listener.local_addr().map_err(|e| e.to_string())?.port();
+    let ocsp_port = proc::free_port();
+    let urls = pki::RevocationUrls {
+        ocsp: format!("http://127.0.0.1:{ocsp_port}/"),
+        crl: format!("http://127.0.0.1:{crl_port}{}", revocation::CRL_PATH),
+    };
+    let chain = pki::chain(a.leaves, &urls);
+    let revocation_leaves = a.revocation_leaves.unwrap_or(a.leaves).min(a.leaves);
     let work = Work {
         repeated: a.out.join("repeated.jsonl"),
         distinct: a.out.join("distinct.jsonl"),
+        revocation: if revocation_leaves < a.leaves {
+            a.out.join("distinct-revocation.jsonl")
+        } else {
+            a.out.join("distinct.jsonl")
+        },
         script: a.out.join("load.lua"),
         repeated_body: pki::body(&chain.leaf, &chain.intermediate, false),
         distinct_bodies: chain
@@ -437,11 +502,18 @@ fn drive(a: &Args) -> Result<(), String> {
             .iter()
             .map(|l| pki::body(l, &chain.intermediate, true))
             .collect(),
+        revocation_leaves,
     };
     let write =
         |p: &Path, s: &str| std::fs::write(p, s).map_err(|e| format!("{}: {e}", p.display()));
     write(&work.repeated, &format!("{}\n", work.repeated_body))?;
     write(&work.distinct, &(work.distinct_bodies.join("\n") + "\n"))?;
+    if work.revocation != work.distinct {
+        write(
+            &work.revocation,
+            &(work.distinct_bodies[..revocation_leaves].join("\n") + "\n"),
+        )?;
+    }
     write(&work.script, wrk::SCRIPT)?;
     let root_file = a.out.join("root.der");
     std::fs::write(&root_file, &chain.root).map_err(|e| e.to_string())?;
@@ -451,6 +523,10 @@ fn drive(a: &Args) -> Result<(), String> {
         work.repeated_body.len(),
         t.elapsed()
     );
+    println!(
+        "  the leaves name OCSP {}, the intermediate CRL {}",
+        urls.ocsp, urls.crl
+    );
     let huren_bin = match &a.huren {
         None => Err("skipped (--no-huren)".to_string()),
         Some(p) => huren_serves(p).map(|()| p.clone()),
@@ -459,20 +535,47 @@ fn drive(a: &Args) -> Result<(), String> {
     let huren_files = match &huren_bin {
         Ok(_) => {
             let t = Instant::now();
-            let one = pki::huren_files(&a.out.join("huren-1"), &chain, 0, proc::free_port(), 2048);
+            let one = pki::huren_files(
+                &a.out.join("huren-1"),
+                &chain,
+                0,
+                proc::free_port(),
+                a.signatures,
+                ONLINE_OFF,
+            );
             let many = pki::huren_files(
                 &a.out.join(format!("huren-{}", a.anchors)),
                 &chain,
                 a.anchors - 1,
                 proc::free_port(),
-                2048,
+                a.signatures,
+                ONLINE_OFF,
             );
+            let openssl = Command::new("openssl")
+                .arg("version")
+                .output()
+                .is_ok_and(|o| o.status.success());
+            if a.revocation && !openssl {
+                println!(
+                    "huren-revocation: skipped, openssl (its ocsp responder) is not installed"
+                );
+            }
+            let rev = (a.revocation && openssl).then(|| {
+                pki::huren_files(
+                    &a.out.join(REVOCATION_SERVER),
+                    &chain,
+                    0,
+                    proc::free_port(),
+                    a.signatures,
+                    REVOCATION_TOML,
+                )
+            });
             println!(
                 "trust lists: 1 and {} anchors, signed ({:.1?})",
                 a.anchors,
                 t.elapsed()
             );
-            Some((one, many))
+            Some((one, many, rev))
         }
         Err(_) => None,
     };
@@ -481,6 +584,7 @@ fn drive(a: &Args) -> Result<(), String> {
         rows: Vec::new(),
         open: Vec::new(),
         memory: None,
+        revocation: None,
         huren_missing: huren_bin.as_ref().err().cloned(),
     };
 
@@ -507,10 +611,33 @@ fn drive(a: &Args) -> Result<(), String> {
         )?;
         servers.push((server, workloads));
     }
-    if let (Ok(bin), Some((one, _))) = (&huren_bin, &huren_files) {
+    if let (Ok(bin), Some((one, _, _))) = (&huren_bin, &huren_files) {
         let (server, _) = start_huren(bin, "huren", one, config_addr(&one.config)?, &a.out)?;
         servers.push((server, vec!["repeated", "distinct"]));
     }
+
+    // ---- huren with online revocation required: responders up, caches warmed -------------
+    let mut responders = None;
+    if let (Ok(bin), Some((_, _, Some(rev)))) = (&huren_bin, &huren_files) {
+        let r =
+            revocation::Responders::start(&a.out.join("ocsp"), &chain, ocsp_port, crl_listener)?;
+        let (server, _) = start_huren(
+            bin,
+            REVOCATION_SERVER,
+            rev,
+            config_addr(&rev.config)?,
+            &a.out,
+        )?;
+        let facts = warm_revocation(&server, &work, &r)?;
+        responders = Some(r);
+        res.revocation = Some(facts);
+        servers.push((server, vec!["distinct"]));
+    }
+    let fetches_before = servers
+        .iter()
+        .find(|(s, _)| s.name == REVOCATION_SERVER)
+        .and_then(|(s, _)| revocation::metrics(s.addr).ok())
+        .map(|m| revocation::sum(&m, "huren_revocation_fetches_total"));
 
     // ---- Peak throughput: every (server, workload) once per round; the best round counts --
     println!(
@@ -547,10 +674,28 @@ fn drive(a: &Args) -> Result<(), String> {
         }
     }
 
+    if let (Some(before), Some((server, _))) = (
+        fetches_before,
+        servers.iter().find(|(s, _)| s.name == REVOCATION_SERVER),
+    ) {
+        let after = revocation::metrics(server.addr).ok();
+        if let Some(f) = res.revocation.as_mut() {
+            f.timed_fetches = after
+                .as_ref()
+                .map(|m| revocation::sum(m, "huren_revocation_fetches_total") - before);
+            f.entries_end = after
+                .as_ref()
+                .map(|m| revocation::sum(m, "huren_revocation_cache_ocsp_entries"));
+            f.crl_served = responders
+                .as_ref()
+                .map_or(0, revocation::Responders::crl_served);
+        }
+    }
+
     // ---- Latency at 80 % of peak ------------------------------------------------------------
     let open_targets: Vec<&(Server, Vec<&'static str>)> = servers
         .iter()
-        .filter(|(s, _)| s.name == "huren" || a.peer_latency)
+        .filter(|(s, _)| s.name != REVOCATION_SERVER && (s.name == "huren" || a.peer_latency))
         .collect();
     if !open_targets.is_empty() {
         println!(
@@ -566,20 +711,21 @@ fn drive(a: &Args) -> Result<(), String> {
             res.open.push((server.name.clone(), w, r));
         }
     }
-    if let Some((server, _)) = servers.iter().find(|(s, _)| s.name == "huren") {
+    for (server, _) in servers.iter().filter(|(s, _)| s.name.starts_with("huren")) {
         let m = cache_metrics(server);
         if !m.is_empty() {
-            println!("\nhuren /metrics (cache and memo):");
+            println!("\n{} /metrics (cache and memo):", server.name);
             for l in m {
                 println!("  {l}");
             }
         }
     }
     drop(servers);
+    drop(responders);
 
     // ---- Memory with many anchors: huren alone -----------------------------------------------
     match (&huren_bin, &huren_files) {
-        (Ok(bin), Some((_, many))) => {
+        (Ok(bin), Some((_, many, _))) => {
             println!();
             let name = format!("huren-{}", many.anchors);
             let (server, ready) =
@@ -619,6 +765,109 @@ fn drive(a: &Args) -> Result<(), String> {
     Ok(())
 }
 
+/// The `[revocation]` of the configs without revocation: the certificates name an OCSP
+/// responder and a CRL, which these servers must not fetch (the built-in `default` policy,
+/// revocation `prefer`, stays as it was: there is nothing to check it with).
+const ONLINE_OFF: &str = r#"
+# The certificates name a loopback OCSP responder and CRL: not fetched here (see
+# huren-revocation).
+[revocation]
+online = false
+"#;
+
+/// The configuration tail of `huren-revocation`: the `default` policy (the one the bodies
+/// name) as the built-in one but with revocation required, fetched online and cached.
+const REVOCATION_TOML: &str = r#"
+[[policies]]
+id = "default"
+version = "1"
+description = "RFC 5280 path validation; revocation required (load bench)"
+revocation = "require"
+
+[revocation]
+online = true
+timeout_ms = 3000
+max_fetches = 8
+max_cache_secs = 3600
+# A failed fetch is tried again after a second (the warm-up retries what failed).
+negative_cache_secs = 1
+cache_mib = 256
+"#;
+
+/// Fills `huren-revocation`'s caches: every distinct body of the revocation run once, then
+/// `/metrics` (an OCSP entry per leaf, one CRL) and a sample answer served from the caches.
+fn warm_revocation(
+    server: &Server,
+    work: &Work,
+    responders: &revocation::Responders,
+) -> Result<RevocationFacts, String> {
+    let bodies = &work.distinct_bodies[..work.revocation_leaves];
+    let before = revocation::metrics(server.addr)?;
+    let rss_before = server.rss_kib();
+    let warm = revocation::warm(server.addr, bodies, 16)?;
+    let rss = (rss_before, server.rss_kib());
+    let after = revocation::metrics(server.addr)?;
+    let fetched = |kind: &str| {
+        let name = "huren_revocation_fetches_total";
+        let by_kind = |m: &[(String, f64)]| {
+            m.iter()
+                .filter(|(k, _)| k.starts_with(name) && k.contains(&format!("kind=\"{kind}\"")))
+                .map(|(_, v)| v)
+                .sum::<f64>()
+        };
+        by_kind(&after) - by_kind(&before)
+    };
+    let warm_fetches = (fetched("ocsp"), fetched("crl"));
+    let entries = (
+        revocation::sum(&after, "huren_revocation_cache_ocsp_entries"),
+        revocation::sum(&after, "huren_revocation_cache_crl_entries"),
+    );
+    println!(
+        "  {REVOCATION_SERVER}: warm-up: {} bodies in {:.1?} ({} VALID at once, {} after a retry); fetched {} OCSP responses and {} CRL; cache: {} OCSP entries, {} CRL; CRL served {} times; RSS {} → {} MiB",
+        warm.sent,
+        warm.elapsed,
+        warm.valid_first,
+        warm.retried,
+        warm_fetches.0,
+        warm_fetches.1,
+        entries.0,
+        entries.1,
+        responders.crl_served(),
+        mib(rss.0),
+        mib(rss.1)
+    );
+    for l in revocation::metric_lines(&after) {
+        println!("    {l}");
+    }
+    // moka counts entries lazily (a few dozen short right after the warm-up): a shortfall
+    // is reported, not fatal; the fetch count of the timed runs, reported at the end, is the
+    // proof that the caches answered.
+    if entries.0 < bodies.len() as f64 * 0.95 || entries.1 < 1.0 {
+        println!(
+            "  warning: the revocation caches hold fewer entries than the warm-up fetched ({} OCSP for {} leaves, {} CRL)",
+            entries.0,
+            bodies.len(),
+            entries.1
+        );
+    }
+    let sample = revocation::check_cached(server.addr, &bodies[bodies.len() / 2])?;
+    println!(
+        "  sample answer's revocation entries: {}",
+        sample.join("; ")
+    );
+    Ok(RevocationFacts {
+        leaves: bodies.len(),
+        warm,
+        warm_fetches,
+        entries,
+        entries_end: None,
+        timed_fetches: None,
+        crl_served: responders.crl_served(),
+        sample,
+        rss,
+    })
+}
+
 /// The `listen` address of a config written by [`pki::huren_files`].
 fn config_addr(config: &Path) -> Result<SocketAddr, String> {
     let text = std::fs::read_to_string(config).map_err(|e| e.to_string())?;
@@ -628,16 +877,16 @@ fn config_addr(config: &Path) -> Result<SocketAddr, String> {
         .ok_or_else(|| format!("no listen address in {}", config.display()))
 }
 
-/// A throughput target: huren's req/s over the peer's, against `goal`; beside it the same
-/// ratio computed from server CPU time per request (less sensitive to other load).
+/// A throughput target: `server`'s req/s over the peer's, against `goal`; beside it the
+/// same ratio computed from server CPU time per request (less sensitive to other load).
 fn ratio_line(
     s: &mut String,
     res: &Results,
     what: &str,
-    (peer, workload): (&str, &str),
+    (server, peer, workload): (&str, &str, &str),
     (goal, goal_text): (f64, &str),
 ) {
-    let h = res.row("huren", workload);
+    let h = res.row(server, workload);
     let p = res.row(peer, workload);
     let cpu = match (h.and_then(|r| r.cpu_us), p.and_then(|r| r.cpu_us)) {
         (Some(hc), Some(pc)) if hc > 0.0 => {
@@ -672,11 +921,12 @@ fn summary(a: &Args, res: &Results) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Peak throughput (wrk -t{} -c{} -d{}s, loopback, {} CPUs shared by client and server):\n",
+        "Peak throughput (wrk -t{} -c{} -d{}s, loopback, {} CPUs shared by client and server; huren's signature memo {} entries):\n",
         a.threads,
         a.connections,
         a.duration.as_secs(),
-        std::thread::available_parallelism().map_or(0, std::num::NonZero::get)
+        std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
+        a.signatures
     );
     let _ = writeln!(
         s,
@@ -729,7 +979,7 @@ fn summary(a: &Args, res: &Results) -> String {
     }
     let _ = writeln!(
         s,
-        "\nTargets (issue 4), each against a peer measured in this run:\n"
+        "\nTargets (issues 4 and 5), each against a peer measured in this run:\n"
     );
     let _ = writeln!(
         s,
@@ -740,23 +990,32 @@ fn summary(a: &Args, res: &Results) -> String {
         &mut s,
         res,
         "repeated chain vs bare endpoint",
-        ("bare", "repeated"),
+        ("huren", "bare", "repeated"),
         (0.6, "≥ 0.60×"),
     );
     ratio_line(
         &mut s,
         res,
         "repeated chain vs cached webpki",
-        ("webpki-cached", "repeated"),
+        ("huren", "webpki-cached", "repeated"),
         (1.0, "> 1× (implied)"),
     );
     ratio_line(
         &mut s,
         res,
         "distinct leaves vs verifying webpki",
-        ("webpki", "distinct"),
+        ("huren", "webpki", "distinct"),
         (1.7, "≥ 1.7×"),
     );
+    if res.revocation.is_some() || res.row(REVOCATION_SERVER, "distinct").is_some() {
+        ratio_line(
+            &mut s,
+            res,
+            "distinct leaves with revocation (cache warm) vs without",
+            (REVOCATION_SERVER, "huren", "distinct"),
+            (0.9, "≥ 0.9×"),
+        );
+    }
     for (_, w, r) in res.open.iter().filter(|(n, _, _)| n == "huren") {
         let peers: Vec<String> = res
             .open
@@ -790,6 +1049,33 @@ fn summary(a: &Args, res: &Results) -> String {
                 .map_or_else(|| "?".into(), |e| format!("{e:.0}"))
         );
     }
+    if let Some(f) = &res.revocation {
+        let _ = writeln!(
+            s,
+            "\nRevocation run ({REVOCATION_SERVER}: policy `default` with revocation `require`, online, the same distinct bodies{}): warm-up {} bodies in {:.1?} ({} VALID at once, {} after a retry), {} OCSP and {} CRL fetches; caches then {} OCSP entries ({} at the end), {} CRL; fetches during the timed runs: {}; CRL served {} times; huren's RSS {} → {} MiB over the warm-up; a sample answer's revocation entries: {}.",
+            if f.leaves < a.leaves {
+                format!(", the first {} leaves", f.leaves)
+            } else {
+                String::new()
+            },
+            f.warm.sent,
+            f.warm.elapsed,
+            f.warm.valid_first,
+            f.warm.retried,
+            f.warm_fetches.0,
+            f.warm_fetches.1,
+            f.entries.0,
+            f.entries_end
+                .map_or_else(|| "?".into(), |n| format!("{n:.0}")),
+            f.entries.1,
+            f.timed_fetches
+                .map_or_else(|| "?".into(), |n| format!("{n:.0}")),
+            f.crl_served,
+            mib(f.rss.0),
+            mib(f.rss.1),
+            f.sample.join("; ")
+        );
+    }
     if let Some(why) = &res.huren_missing {
         let _ = writeln!(s, "\nhuren not measured: {why}");
     }
@@ -807,10 +1093,13 @@ fn plot(a: &Args, res: &Results) -> Result<(), String> {
         } else {
             "0x4472c4"
         };
+        // `huren-revocation` → `huren-` / `revocation`: long names on two lines.
         let _ = writeln!(
             tsv,
             "\"{}\\n{}\"\t{:.0}\t{colour}",
-            r.server, r.workload, r.wrk.rps
+            r.server.replace('-', "-\\n"),
+            r.workload,
+            r.wrk.rps
         );
     }
     let tsv_path = a.out.join("throughput.tsv");
@@ -833,7 +1122,7 @@ set terminal pngcairo size 1280,560 font ",10"
 set output "{png}"
 set multiplot layout 1,2 title "POST /v1/validate, P-256 chain, loopback, {cpus} CPUs shared by client and server"
 set style fill solid 0.8 border -1
-set bmargin 5
+set bmargin 6
 set grid ytics
 set xtics nomirror font ",9"
 set title "peak throughput (wrk -t{t} -c{c} -d{d}s), best of {rounds}"

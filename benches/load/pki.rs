@@ -1,11 +1,14 @@
 //! The workload: a P-256 root → intermediate → leaf chain made at run time with rcgen,
 //! `N` distinct leaves under the same intermediate, the JSON bodies of `POST /v1/validate`,
 //! and the MIIT-role trust lists (1 anchor, 5,000 anchors) that make the root an anchor of
-//! `huren serve`.
+//! `huren serve`. The leaves name a loopback OCSP responder (authorityInfoAccess) and the
+//! intermediate a loopback CRL (cRLDistributionPoints), for the revocation run; the root
+//! issues that CRL ([`Chain::crl`]).
 
 use rcgen::{
-    BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType, IsCa, Issuer,
-    KeyPair, KeyUsagePurpose, SerialNumber, date_time_ymd,
+    BasicConstraints, CertificateParams, CertificateRevocationListParams, CustomExtension,
+    DistinguishedName, DnType, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose, SerialNumber,
+    date_time_ymd,
 };
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -15,6 +18,41 @@ pub const POLICY_OID: &str = "1.3.6.1.4.1.99999.80.1";
 
 /// id-ce-certificatePolicies.
 const CERTIFICATE_POLICIES: [u64; 4] = [2, 5, 29, 32];
+
+/// id-pe-authorityInfoAccess.
+const AUTHORITY_INFO_ACCESS: [u64; 9] = [1, 3, 6, 1, 5, 5, 7, 1, 1];
+
+/// id-ce-cRLDistributionPoints.
+const CRL_DISTRIBUTION_POINTS: [u64; 4] = [2, 5, 29, 31];
+
+/// id-ad-ocsp, the access method of an OCSP responder.
+const AD_OCSP: &str = "1.3.6.1.5.5.7.48.1";
+
+/// The serial number of distinct leaf `i` (leaf 0 is the repeated chain's), as its DER
+/// INTEGER content: 1,000,000 + `i`, three octets for any bench size (high bit clear).
+fn leaf_serial(i: usize) -> Vec<u8> {
+    let v = 1_000_000 + i as u64;
+    let bytes = v.to_be_bytes();
+    let first = bytes.iter().position(|&b| b != 0).unwrap_or(7);
+    let mut out = bytes[first..].to_vec();
+    if out[0] & 0x80 != 0 {
+        out.insert(0, 0);
+    }
+    out
+}
+
+/// The serial as `openssl ocsp` looks it up in its index (`BN_bn2hex`: uppercase, two
+/// digits an octet, no sign octet).
+fn serial_hex(serial: &[u8]) -> String {
+    let trimmed = match serial {
+        [0, rest @ ..] if !rest.is_empty() => rest,
+        s => s,
+    };
+    trimmed.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02X}");
+        s
+    })
+}
 
 fn p256() -> KeyPair {
     KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("P-256 key generation")
@@ -56,7 +94,12 @@ fn oid_der(dotted: &str) -> Vec<u8> {
 
 /// DER SEQUENCE around `content` (short or one/two-byte long form).
 fn seq(content: &[u8]) -> Vec<u8> {
-    let mut out = vec![0x30];
+    tlv(0x30, content)
+}
+
+/// DER of `tag` around `content` (short or one/two-byte long form).
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
     match content.len() {
         n @ 0..=127 => out.push(n as u8),
         n @ 128..=255 => out.extend([0x81, n as u8]),
@@ -70,6 +113,22 @@ fn seq(content: &[u8]) -> Vec<u8> {
 fn policies_ext() -> CustomExtension {
     let value = seq(&seq(&oid_der(POLICY_OID)));
     CustomExtension::from_oid_content(&CERTIFICATE_POLICIES, value)
+}
+
+/// authorityInfoAccess with one id-ad-ocsp AccessDescription: GeneralName
+/// uniformResourceIdentifier `[6]` `url` (non-critical).
+fn aia_ocsp_ext(url: &str) -> CustomExtension {
+    let mut ad = oid_der(AD_OCSP);
+    ad.extend(tlv(0x86, url.as_bytes()));
+    CustomExtension::from_oid_content(&AUTHORITY_INFO_ACCESS, seq(&seq(&ad)))
+}
+
+/// cRLDistributionPoints with one DistributionPoint: distributionPoint `[0]` fullName `[0]`
+/// uniformResourceIdentifier `[6]` `url` (non-critical).
+fn cdp_ext(url: &str) -> CustomExtension {
+    let full_name = tlv(0xa0, &tlv(0x86, url.as_bytes()));
+    let dp = seq(&tlv(0xa0, &full_name));
+    CustomExtension::from_oid_content(&CRL_DISTRIBUTION_POINTS, seq(&dp))
 }
 
 fn ca_params(cn: &str, serial: u64, path_len: Option<u8>) -> CertificateParams {
@@ -100,29 +159,48 @@ pub fn now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
 }
 
+/// Where the certificates send a relying party for revocation status (loopback).
+pub struct RevocationUrls {
+    /// The OCSP responder the leaves name (authorityInfoAccess, id-ad-ocsp).
+    pub ocsp: String,
+    /// The CRL the intermediate names (cRLDistributionPoints), issued by the root.
+    pub crl: String,
+}
+
 /// The root, the intermediate and the leaves.
 pub struct Chain {
     /// The root (the anchor), DER.
     pub root: Vec<u8>,
     /// The intermediate, DER.
     pub intermediate: Vec<u8>,
+    /// The intermediate's private key, PKCS #8 DER (the OCSP responder signs with it).
+    pub intermediate_key: Vec<u8>,
     /// The repeated chain's leaf, DER.
     pub leaf: Vec<u8>,
     /// Distinct leaves under the same intermediate, DER.
     pub leaves: Vec<Vec<u8>>,
+    /// The root's CRL for the intermediate's distribution point (nothing revoked; this
+    /// update an hour ago, next update in 7 days), DER.
+    pub crl: Vec<u8>,
+    /// `openssl ocsp` index lines, one "V" (valid) line per leaf (the repeated chain's and
+    /// the distinct ones).
+    pub ocsp_index: String,
 }
 
 /// Generates the chain and `n` further leaves (each with its own key and serial). Leaves are
 /// valid from January 1st of last year to December 31st of next year, carry
-/// digitalSignature, certificatePolicies [`POLICY_OID`] and an authorityKeyIdentifier.
-pub fn chain(n: usize) -> Chain {
+/// digitalSignature, certificatePolicies [`POLICY_OID`], an authorityKeyIdentifier and an
+/// authorityInfoAccess naming `urls.ocsp`; the intermediate names `urls.crl`
+/// (cRLDistributionPoints). A service that does not check revocation (policy `off`, or
+/// `revocation.online = false`) fetches nothing whatever they name.
+pub fn chain(n: usize, urls: &RevocationUrls) -> Chain {
     let root_key = p256();
     let root_params = ca_params("Huren Load Root CA", 1, None);
     let root = root_params.self_signed(&root_key).expect("root");
     let inter_key = p256();
     let mut inter_params = ca_params("Huren Load Issuing CA", 2, Some(0));
     inter_params.use_authority_key_identifier_extension = true;
-    inter_params.custom_extensions = vec![policies_ext()];
+    inter_params.custom_extensions = vec![policies_ext(), cdp_ext(&urls.crl)];
     let root_issuer = Issuer::from_params(&root_params, &root_key);
     let intermediate = inter_params
         .signed_by(&inter_key, &root_issuer)
@@ -133,19 +211,47 @@ pub fn chain(n: usize) -> Chain {
         let key = p256();
         let mut p = CertificateParams::default();
         p.distinguished_name = name(&format!("Load Leaf {i:06}"));
-        p.serial_number = Some(SerialNumber::from(1_000_000 + i as u64));
+        p.serial_number = Some(SerialNumber::from_slice(&leaf_serial(i)));
         p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        p.custom_extensions = vec![policies_ext()];
+        p.custom_extensions = vec![policies_ext(), aia_ocsp_ext(&urls.ocsp)];
         p.use_authority_key_identifier_extension = true;
         p.not_before = date_time_ymd(year - 1, 1, 1);
         p.not_after = date_time_ymd(year + 1, 12, 31);
         p.signed_by(&key, &issuer).expect("leaf").der().to_vec()
     };
+    // Unix seconds as an rcgen date-time.
+    let at = |unix: i64| {
+        date_time_ymd(1970, 1, 1) + std::time::Duration::from_secs(u64::try_from(unix).unwrap_or(0))
+    };
+    let now = now();
+    let crl = CertificateRevocationListParams {
+        this_update: at(now - 3600),
+        next_update: at(now + 7 * 86_400),
+        crl_number: SerialNumber::from(1),
+        issuing_distribution_point: None,
+        revoked_certs: Vec::new(),
+        key_identifier_method: KeyIdMethod::Sha256,
+    }
+    .signed_by(&root_issuer)
+    .expect("CRL");
+    // `V <notAfter as YYMMDDHHMMSSZ> <no revocation date> <serial> unknown <subject>`.
+    let expiry = format!("{:02}1231235959Z", (year + 1) % 100);
+    let mut ocsp_index = String::new();
+    for i in 0..=n {
+        let _ = writeln!(
+            ocsp_index,
+            "V\t{expiry}\t\t{}\tunknown\t/C=CN/O=Huren Load Bench PKI/CN=Load Leaf {i:06}",
+            serial_hex(&leaf_serial(i))
+        );
+    }
     Chain {
         root: root.der().to_vec(),
         intermediate: intermediate.der().to_vec(),
+        intermediate_key: inter_key.serialize_der(),
         leaf: leaf(0),
         leaves: (1..=n).map(leaf).collect(),
+        crl: crl.der().to_vec(),
+        ocsp_index,
     }
 }
 
@@ -224,13 +330,15 @@ from = "{licence}"
 }
 
 /// Writes the signer, the list with 1 + `extra` anchors and the config for `port` into
-/// `dir`; `signatures` is the signature-memo size of the config.
+/// `dir`; `signatures` is the signature-memo size of the config, `tail` is appended to it
+/// (`[[policies]]`, `[revocation]`).
 pub fn huren_files(
     dir: &Path,
     chain: &Chain,
     extra: usize,
     port: u16,
     signatures: usize,
+    tail: &str,
 ) -> HurenFiles {
     use huren_trustlists::sign::{ListSigner, SigningKey, sign_list};
     std::fs::create_dir_all(dir).expect("create the huren directory");
@@ -308,7 +416,7 @@ role = "miit"
 [cache]
 results = 100000
 signatures = {signatures}
-"#,
+{tail}"#,
             state = q(&state.display().to_string()),
             list = q(&list_path.display().to_string()),
             signer = q(&signer_path.display().to_string()),
