@@ -48,10 +48,7 @@ pub struct IssuingDistributionPoint {
 /// A parsed CRL.
 #[derive(Clone, Debug)]
 pub struct Crl {
-    der: Box<[u8]>,
-    tbs: std::ops::Range<usize>,
-    signature_algorithm: std::ops::Range<usize>,
-    signature: std::ops::Range<usize>,
+    signed: crate::signed::Signed,
     issuer: Name,
     this_update: i64,
     next_update: Option<i64>,
@@ -63,7 +60,6 @@ pub struct Crl {
     authority_key_id: Option<Box<[u8]>>,
     unhandled_critical: Vec<Oid>,
     source: String,
-    signed_digest: std::sync::OnceLock<[u8; 32]>,
 }
 
 /// The label a CRL carries until [`Crl::set_source`] changes it.
@@ -197,9 +193,7 @@ impl Crl {
             }
         }
         let mut crl = Crl {
-            tbs: range(tbs.full),
-            signature_algorithm: range(alg.value),
-            signature: range(sig),
+            signed: crate::signed::Signed::ranges(range(tbs.full), range(alg.value), range(sig)),
             issuer,
             this_update,
             next_update,
@@ -211,8 +205,6 @@ impl Crl {
             authority_key_id: None,
             unhandled_critical: Vec::new(),
             source: DEFAULT_SOURCE.to_string(),
-            signed_digest: std::sync::OnceLock::new(),
-            der: Box::default(),
         };
         if let Some(exts) = t
             .optional(tag::context_constructed(0))
@@ -261,13 +253,13 @@ impl Crl {
             }
         }
         t.finish().map_err(|e| bad("tbsCertList", e))?;
-        crl.der = der;
+        crl.signed.der = der;
         Ok(crl)
     }
 
     /// The CRL's DER.
     pub fn der(&self) -> &[u8] {
-        &self.der
+        &self.signed.der
     }
     /// The CRL issuer.
     pub fn issuer(&self) -> &Name {
@@ -693,26 +685,20 @@ pub fn issuer_may_sign_crls(issuer: &Certificate) -> Result<(), String> {
 impl Crl {
     /// The signed `tbsCertList` DER.
     pub fn tbs(&self) -> &[u8] {
-        &self.der[self.tbs.clone()]
+        self.signed.tbs()
     }
     /// The contents of `signatureAlgorithm`.
     pub fn signature_algorithm(&self) -> &[u8] {
-        &self.der[self.signature_algorithm.clone()]
+        self.signed.signature_algorithm()
     }
     /// The signature bits.
     pub fn signature(&self) -> &[u8] {
-        &self.der[self.signature.clone()]
+        self.signed.signature()
     }
     /// A digest binding the signature algorithm, the signed `tbsCertList` and the signature;
     /// computed once. Keys the signature memo.
     pub fn signed_digest(&self) -> &[u8; 32] {
-        self.signed_digest.get_or_init(|| {
-            crate::memo::SignatureMemo::key(&[
-                self.signature_algorithm(),
-                self.tbs(),
-                self.signature(),
-            ])
-        })
+        self.signed.digest()
     }
     /// authorityKeyIdentifier keyIdentifier.
     pub fn authority_key_id(&self) -> Option<&[u8]> {

@@ -51,6 +51,7 @@ pub mod policy_tree;
 pub mod profile;
 mod report;
 mod scope;
+mod signed;
 mod time;
 
 pub use anchors::{Anchor, AnchorSet};

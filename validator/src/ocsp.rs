@@ -261,10 +261,7 @@ impl ResponderId {
 /// A parsed `BasicOCSPResponse` inside a successful `OCSPResponse` (RFC 6960 §4.2.1).
 #[derive(Clone, Debug)]
 pub struct OcspResponse {
-    der: Box<[u8]>,
-    tbs: Range<usize>,
-    signature_algorithm: Range<usize>,
-    signature: Range<usize>,
+    signed: crate::signed::Signed,
     responder: ResponderId,
     produced_at: i64,
     responses: Vec<SingleResponse>,
@@ -276,7 +273,6 @@ pub struct OcspResponse {
     unhandled_critical: Vec<Oid>,
     certs: Vec<Certificate>,
     source: String,
-    signed_digest: std::sync::OnceLock<[u8; 32]>,
     /// The SPKI digests of the keys this response's signature was verified with, shared by
     /// its clones: a response kept in a cache and used for many validations is verified
     /// once per key, whatever the signature memo has forgotten.
@@ -628,9 +624,7 @@ impl OcspResponse {
         }
         t.finish().map_err(|e| bad("tbsResponseData", e))?;
         let mut out = OcspResponse {
-            tbs: range(tbs.full),
-            signature_algorithm: range(alg.value),
-            signature: range(sig),
+            signed: crate::signed::Signed::ranges(range(tbs.full), range(alg.value), range(sig)),
             responder,
             produced_at,
             responses,
@@ -640,17 +634,15 @@ impl OcspResponse {
             unhandled_critical,
             certs,
             source: DEFAULT_SOURCE.to_string(),
-            signed_digest: std::sync::OnceLock::new(),
             verified_by: std::sync::Arc::default(),
-            der: Box::default(),
         };
-        out.der = der;
+        out.signed.der = der;
         Ok(out)
     }
 
     /// The `OCSPResponse` DER as given.
     pub fn der(&self) -> &[u8] {
-        &self.der
+        &self.signed.der
     }
     /// producedAt (Unix seconds).
     pub fn produced_at(&self) -> i64 {
@@ -660,7 +652,7 @@ impl OcspResponse {
     /// the OCTET STRING the extension value wraps (RFC 8954; what [`request_der`] sends and
     /// OpenSSL echoes), or the extension value's contents as they are when they wrap none.
     pub fn nonce(&self) -> Option<&[u8]> {
-        self.nonce.clone().map(|r| &self.der[r])
+        self.nonce.clone().map(|r| &self.signed.der[r])
     }
     /// The single responses, in order (those whose `CertID` uses a hash algorithm other
     /// than those of [`HashAlg`] are left out).
@@ -709,26 +701,20 @@ impl OcspResponse {
     }
     /// The signed `tbsResponseData` DER.
     pub fn tbs(&self) -> &[u8] {
-        &self.der[self.tbs.clone()]
+        self.signed.tbs()
     }
     /// The contents of `signatureAlgorithm`.
     pub fn signature_algorithm(&self) -> &[u8] {
-        &self.der[self.signature_algorithm.clone()]
+        self.signed.signature_algorithm()
     }
     /// The signature bits.
     pub fn signature(&self) -> &[u8] {
-        &self.der[self.signature.clone()]
+        self.signed.signature()
     }
     /// A digest binding the signature algorithm, the signed `tbsResponseData` and the
     /// signature; computed once. Keys the signature memo.
     pub fn signed_digest(&self) -> &[u8; 32] {
-        self.signed_digest.get_or_init(|| {
-            crate::memo::SignatureMemo::key(&[
-                self.signature_algorithm(),
-                self.tbs(),
-                self.signature(),
-            ])
-        })
+        self.signed.digest()
     }
     /// The critical response extensions huren does not process (a response with one is
     /// not used, RFC 6960 §4.4).
