@@ -640,21 +640,8 @@ impl Lang {
     }
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
-}
+/// Escapes text for HTML element content and attribute values (the directory's escaping).
+pub use huren_trustlists::render::escape as esc;
 
 /// The report's style: system fonts, high contrast, no external assets.
 pub const STYLE: &str = "body{font-family:system-ui,sans-serif;color:#111;background:#fff;margin:0;line-height:1.5}main{max-width:72rem;margin:0 auto;padding:1rem}table{border-collapse:collapse;width:100%}th,td{border:1px solid #555;padding:.3rem .5rem;text-align:left;vertical-align:top}thead{background:#e8e8e8}.pass{color:#0b5d1e}.fail{color:#a00000}tr.error td:first-child{color:#a00000;font-weight:bold}tr.warning td:first-child{color:#7a4d00}code{font-size:.9em}a{color:#0645ad}a:focus,button:focus,input:focus,textarea:focus,select:focus{outline:3px solid #1a73e8;outline-offset:2px}";
