@@ -809,6 +809,38 @@ async fn good_revoked_and_unknown_from_openssl_ocsp() {
     assert_outcome(&v, "INVALID", "CERT_REVOKED");
     assert!(revocation_text(&v).contains("keyCompromise"), "{v:#}");
 
+    // Again, from the caches: the good leaf in one validation, the revoked one through the
+    // path search (a held answer is only ever a VALID one), with the same outcome.
+    let mut fresh = request(&pki, &good, "require");
+    fresh["fresh"] = true.into();
+    let v = validate(&svc, &fresh).await;
+    assert_outcome(&v, "VALID", "OK");
+    assert_eq!(
+        entry(&v, 0)["source"],
+        format!("cache {}", ocsp.url),
+        "{v:#}"
+    );
+    assert_eq!(
+        entry(&v, 1)["source"],
+        format!("cache {}/root.crl", pki.url),
+        "{v:#}"
+    );
+    let mut fresh = request(&pki, &revoked, "require");
+    fresh["fresh"] = true.into();
+    let v = validate(&svc, &fresh).await;
+    assert_outcome(&v, "INVALID", "CERT_REVOKED");
+    assert_eq!(
+        entry(&v, 0)["source"],
+        format!("cache {}", ocsp.url),
+        "{v:#}"
+    );
+    let m = metrics(&svc).await;
+    assert_eq!(
+        metric(&m, "huren_revocation_held_answers_total"),
+        1.0,
+        "{m}"
+    );
+
     let v = validate(&svc, &request(&pki, &unknown, "require")).await;
     assert_outcome(&v, "INDETERMINATE", "REVOCATION_UNKNOWN");
     assert!(revocation_text(&v).contains(&ocsp.url), "{v:#}");
@@ -1154,6 +1186,12 @@ async fn concurrent_validations_make_one_fetch_and_the_next_uses_the_cache() {
     let m = metrics(&svc).await;
     assert!(
         metric(&m, "huren_revocation_cache_hits_total{kind=\"ocsp\"}") >= 1.0,
+        "{m}"
+    );
+    // Decided by what the caches held, in one validation.
+    assert_eq!(
+        metric(&m, "huren_revocation_held_answers_total"),
+        1.0,
         "{m}"
     );
     assert!(

@@ -45,9 +45,17 @@ pub struct IssuingDistributionPoint {
     pub only_attribute: bool,
 }
 
-/// A parsed CRL.
+/// A parsed CRL. Clones share the parsed body (a cached CRL handed to many validations
+/// is not copied); each clone has its own [`Crl::source`] label.
 #[derive(Clone, Debug)]
 pub struct Crl {
+    body: std::sync::Arc<CrlBody>,
+    source: std::sync::Arc<str>,
+}
+
+/// What a CRL says, as parsed.
+#[derive(Debug)]
+struct CrlBody {
     signed: crate::signed::Signed,
     issuer: Name,
     this_update: i64,
@@ -59,7 +67,6 @@ pub struct Crl {
     idp: Option<IssuingDistributionPoint>,
     authority_key_id: Option<Box<[u8]>>,
     unhandled_critical: Vec<Oid>,
-    source: String,
 }
 
 /// The label a CRL carries until [`Crl::set_source`] changes it.
@@ -192,7 +199,7 @@ impl Crl {
                 });
             }
         }
-        let mut crl = Crl {
+        let mut crl = CrlBody {
             signed: crate::signed::Signed::ranges(range(tbs.full), range(alg.value), range(sig)),
             issuer,
             this_update,
@@ -204,7 +211,6 @@ impl Crl {
             idp: None,
             authority_key_id: None,
             unhandled_critical: Vec::new(),
-            source: DEFAULT_SOURCE.to_string(),
         };
         if let Some(exts) = t
             .optional(tag::context_constructed(0))
@@ -254,41 +260,44 @@ impl Crl {
         }
         t.finish().map_err(|e| bad("tbsCertList", e))?;
         crl.signed.der = der;
-        Ok(crl)
+        Ok(Crl {
+            body: std::sync::Arc::new(crl),
+            source: DEFAULT_SOURCE.into(),
+        })
     }
 
     /// The CRL's DER.
     pub fn der(&self) -> &[u8] {
-        &self.signed.der
+        &self.body.signed.der
     }
     /// The CRL issuer.
     pub fn issuer(&self) -> &Name {
-        &self.issuer
+        &self.body.issuer
     }
     /// thisUpdate (Unix seconds).
     pub fn this_update(&self) -> i64 {
-        self.this_update
+        self.body.this_update
     }
     /// nextUpdate (Unix seconds), if present.
     pub fn next_update(&self) -> Option<i64> {
-        self.next_update
+        self.body.next_update
     }
     /// The revoked entries.
     pub fn entries(&self) -> &[RevokedEntry] {
-        &self.entries
+        &self.body.entries
     }
     /// Whether this is a delta CRL.
     pub fn is_delta(&self) -> bool {
-        self.delta_base.is_some()
+        self.body.delta_base.is_some()
     }
     /// The issuingDistributionPoint, if any.
     pub fn issuing_distribution_point(&self) -> Option<&IssuingDistributionPoint> {
-        self.idp.as_ref()
+        self.body.idp.as_ref()
     }
     /// Labels the CRL for reports ([`crate::RevocationEntry::source`]): the URL it was
     /// fetched from, for example.
     pub fn set_source(&mut self, source: impl Into<String>) {
-        self.source = source.into();
+        self.source = source.into().into();
     }
     /// The label set by [`Crl::set_source`]; `caller CRL` by default.
     pub fn source(&self) -> &str {
@@ -426,31 +435,33 @@ pub fn status(
             continue;
         }
         // RFC 5280 §5.2.3: conforming CRLs carry a non-critical cRLNumber.
-        if crl.crl_number.is_none() {
+        if crl.body.crl_number.is_none() {
             problems.push(format!(
                 "the CRL of {} has no cRLNumber",
-                crl.issuer.display()
+                crl.body.issuer.display()
             ));
             continue;
         }
-        if crl.crl_number_critical {
+        if crl.body.crl_number_critical {
             problems.push(format!(
                 "the CRL of {} marks cRLNumber critical",
-                crl.issuer.display()
+                crl.body.issuer.display()
             ));
             continue;
         }
-        if let Some(c) = crl.unhandled_critical.first() {
+        if let Some(c) = crl.body.unhandled_critical.first() {
             problems.push(format!("CRL has an unhandled critical extension {c}"));
             continue;
         }
         // §6.3.3 (a): freshness.
-        if crl.this_update > time || crl.next_update.is_some_and(|n| n < time) {
+        if crl.body.this_update > time || crl.body.next_update.is_some_and(|n| n < time) {
             stale = Some(format!(
                 "CRL of {} is not current at the validation time (thisUpdate {}, nextUpdate {})",
-                crl.issuer.display(),
-                crl.this_update,
-                crl.next_update.map_or("absent".into(), |n| n.to_string())
+                crl.body.issuer.display(),
+                crl.body.this_update,
+                crl.body
+                    .next_update
+                    .map_or("absent".into(), |n| n.to_string())
             ));
             continue;
         }
@@ -463,13 +474,13 @@ pub fn status(
             .iter()
             .filter(|d| {
                 d.is_delta()
-                    && d.issuer == crl.issuer
-                    && d.idp == crl.idp
-                    && d.this_update <= time
-                    && d.next_update.is_none_or(|n| n >= time)
-                    && !d.crl_number_critical
-                    && d.unhandled_critical.is_empty()
-                    && match (&d.delta_base, &d.crl_number, &crl.crl_number) {
+                    && d.body.issuer == crl.body.issuer
+                    && d.body.idp == crl.body.idp
+                    && d.body.this_update <= time
+                    && d.body.next_update.is_none_or(|n| n >= time)
+                    && !d.body.crl_number_critical
+                    && d.body.unhandled_critical.is_empty()
+                    && match (&d.body.delta_base, &d.body.crl_number, &crl.body.crl_number) {
                         (Some(base), Some(dnum), Some(num)) => {
                             int_le(base, num) && int_le(num, dnum) && !int_le(dnum, num)
                         }
@@ -479,7 +490,7 @@ pub fn status(
             .collect();
         deltas.sort_by(|a, b| {
             let key = |c: &Crl| {
-                let n = c.crl_number.as_deref().unwrap_or(&[]);
+                let n = c.body.crl_number.as_deref().unwrap_or(&[]);
                 let n: Vec<u8> = n.iter().skip_while(|v| **v == 0).copied().collect();
                 (n.len(), n)
             };
@@ -491,8 +502,8 @@ pub fn status(
         let lists = std::iter::once(crl).chain(delta);
         let mut found: Option<(&RevokedEntry, &Crl)> = None;
         for list in lists {
-            let direct = list.issuer == *subject.issuer();
-            for e in &list.entries {
+            let direct = list.body.issuer == *subject.issuer();
+            for e in &list.body.entries {
                 if *e.serial != *subject.serial() {
                     continue;
                 }
@@ -515,9 +526,9 @@ pub fn status(
             return CrlStatus::Revoked {
                 date: e.revocation_date,
                 reason: e.reason,
-                this_update: crl.this_update,
-                next_update: crl.next_update,
-                source: list.source.clone(),
+                this_update: crl.body.this_update,
+                next_update: crl.body.next_update,
+                source: list.source.to_string(),
             };
         }
         for label in std::iter::once(crl).chain(delta).map(|c| c.source()) {
@@ -526,13 +537,13 @@ pub fn status(
             }
         }
         reasons_covered |= interim;
-        earliest_next = match (earliest_next, crl.next_update) {
+        earliest_next = match (earliest_next, crl.body.next_update) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
         if reasons_covered & ALL_REASONS == ALL_REASONS {
             return CrlStatus::Good {
-                this_update: crl.this_update,
+                this_update: crl.body.this_update,
                 next_update: earliest_next,
                 source: used.join(", "),
             };
@@ -589,11 +600,11 @@ fn scope(
     dps: &[DistributionPoint],
     crl: &Crl,
 ) -> Option<u16> {
-    let idp = crl.idp.clone().unwrap_or_default();
+    let idp = crl.body.idp.clone().unwrap_or_default();
     if idp.only_attribute || (idp.only_user && subject_is_ca) || (idp.only_ca && !subject_is_ca) {
         return None;
     }
-    let direct = crl.issuer == *subject.issuer();
+    let direct = crl.body.issuer == *subject.issuer();
     let idp_reasons = idp.only_some_reasons.unwrap_or(ALL_REASONS);
     // (b)(1): the CRL issuer.
     if direct {
@@ -628,7 +639,7 @@ fn scope(
         dp.crl_issuer.as_ref().is_some_and(|names| {
             names
                 .iter()
-                .any(|n| matches!(n, GeneralName::Directory(d) if *d == crl.issuer))
+                .any(|n| matches!(n, GeneralName::Directory(d) if *d == crl.body.issuer))
         })
     })?;
     if let Some(idp_dp) = &idp.distribution_point
@@ -644,7 +655,7 @@ fn dp_names_match(dp: &DistributionPoint, idp: &DistributionPoint, crl: &Crl) ->
         let mut v = d.full_name.clone().unwrap_or_default();
         // nameRelativeToCRLIssuer: the CRL issuer's name with this RDN appended.
         if let Some(rdn) = &d.relative_name
-            && let Ok(seq) = der::single(crl.issuer.der(), tag::SEQUENCE)
+            && let Ok(seq) = der::single(crl.body.issuer.der(), tag::SEQUENCE)
         {
             let mut inner = seq.to_vec();
             inner.extend_from_slice(rdn);
@@ -685,23 +696,23 @@ pub fn issuer_may_sign_crls(issuer: &Certificate) -> Result<(), String> {
 impl Crl {
     /// The signed `tbsCertList` DER.
     pub fn tbs(&self) -> &[u8] {
-        self.signed.tbs()
+        self.body.signed.tbs()
     }
     /// The contents of `signatureAlgorithm`.
     pub fn signature_algorithm(&self) -> &[u8] {
-        self.signed.signature_algorithm()
+        self.body.signed.signature_algorithm()
     }
     /// The signature bits.
     pub fn signature(&self) -> &[u8] {
-        self.signed.signature()
+        self.body.signed.signature()
     }
     /// A digest binding the signature algorithm, the signed `tbsCertList` and the signature;
     /// computed once. Keys the signature memo.
     pub fn signed_digest(&self) -> &[u8; 32] {
-        self.signed.digest()
+        self.body.signed.digest()
     }
     /// authorityKeyIdentifier keyIdentifier.
     pub fn authority_key_id(&self) -> Option<&[u8]> {
-        self.authority_key_id.as_deref()
+        self.body.authority_key_id.as_deref()
     }
 }

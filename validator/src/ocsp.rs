@@ -259,8 +259,18 @@ impl ResponderId {
 }
 
 /// A parsed `BasicOCSPResponse` inside a successful `OCSPResponse` (RFC 6960 §4.2.1).
+/// Clones share the parsed body and the record of verified signatures (a cached response
+/// handed to many validations is neither copied nor verified again); each clone has its
+/// own [`OcspResponse::source`] label.
 #[derive(Clone, Debug)]
 pub struct OcspResponse {
+    body: std::sync::Arc<OcspBody>,
+    source: std::sync::Arc<str>,
+}
+
+/// What an OCSP response says, as parsed.
+#[derive(Debug)]
+struct OcspBody {
     signed: crate::signed::Signed,
     responder: ResponderId,
     produced_at: i64,
@@ -272,11 +282,10 @@ pub struct OcspResponse {
     nonce: Option<Range<usize>>,
     unhandled_critical: Vec<Oid>,
     certs: Vec<Certificate>,
-    source: String,
-    /// The SPKI digests of the keys this response's signature was verified with, shared by
-    /// its clones: a response kept in a cache and used for many validations is verified
-    /// once per key, whatever the signature memo has forgotten.
-    verified_by: std::sync::Arc<std::sync::Mutex<Vec<[u8; 32]>>>,
+    /// The SPKI digests of the keys the signature was verified with: a response kept in a
+    /// cache and used for many validations is verified once per key, whatever the
+    /// signature memo has forgotten.
+    verified_by: std::sync::Mutex<Vec<[u8; 32]>>,
 }
 
 fn bad(field: &str, e: DerError) -> Error {
@@ -623,7 +632,7 @@ impl OcspResponse {
             }
         }
         t.finish().map_err(|e| bad("tbsResponseData", e))?;
-        let mut out = OcspResponse {
+        let mut out = OcspBody {
             signed: crate::signed::Signed::ranges(range(tbs.full), range(alg.value), range(sig)),
             responder,
             produced_at,
@@ -633,36 +642,38 @@ impl OcspResponse {
             nonce,
             unhandled_critical,
             certs,
-            source: DEFAULT_SOURCE.to_string(),
-            verified_by: std::sync::Arc::default(),
+            verified_by: std::sync::Mutex::default(),
         };
         out.signed.der = der;
-        Ok(out)
+        Ok(OcspResponse {
+            body: std::sync::Arc::new(out),
+            source: DEFAULT_SOURCE.into(),
+        })
     }
 
     /// The `OCSPResponse` DER as given.
     pub fn der(&self) -> &[u8] {
-        &self.signed.der
+        &self.body.signed.der
     }
     /// producedAt (Unix seconds).
     pub fn produced_at(&self) -> i64 {
-        self.produced_at
+        self.body.produced_at
     }
     /// The value of the id-pkix-ocsp-nonce response extension, if present: the contents of
     /// the OCTET STRING the extension value wraps (RFC 8954; what [`request_der`] sends and
     /// OpenSSL echoes), or the extension value's contents as they are when they wrap none.
     pub fn nonce(&self) -> Option<&[u8]> {
-        self.nonce.clone().map(|r| &self.signed.der[r])
+        self.body.nonce.clone().map(|r| &self.body.signed.der[r])
     }
     /// The single responses, in order (those whose `CertID` uses a hash algorithm other
     /// than those of [`HashAlg`] are left out).
     pub fn responses(&self) -> &[SingleResponse] {
-        &self.responses
+        &self.body.responses
     }
     /// Labels the response for reports ([`crate::RevocationEntry::source`]): the URL it
     /// was fetched from, for example.
     pub fn set_source(&mut self, source: impl Into<String>) {
-        self.source = source.into();
+        self.source = source.into().into();
     }
     /// The label set by [`OcspResponse::set_source`]; `caller OCSP` by default.
     pub fn source(&self) -> &str {
@@ -673,7 +684,7 @@ impl OcspResponse {
     /// response or a clone of it).
     fn verified_with(&self, signer: &Certificate) -> bool {
         let d = signer.spki_digest();
-        match self.verified_by.lock() {
+        match self.body.verified_by.lock() {
             Ok(v) => v.contains(d),
             Err(p) => p.into_inner().contains(d),
         }
@@ -682,7 +693,7 @@ impl OcspResponse {
     /// Records that the signature verified with the key of `signer`.
     fn record_verified(&self, signer: &Certificate) {
         let d = *signer.spki_digest();
-        let mut v = match self.verified_by.lock() {
+        let mut v = match self.body.verified_by.lock() {
             Ok(v) => v,
             Err(p) => p.into_inner(),
         };
@@ -692,34 +703,34 @@ impl OcspResponse {
     }
     /// The responder as the response names it.
     pub fn responder_id(&self) -> &ResponderId {
-        &self.responder
+        &self.body.responder
     }
     /// The certificates included in the response (`certs`), which may hold a delegated
     /// responder's certificate.
     pub fn certs(&self) -> &[Certificate] {
-        &self.certs
+        &self.body.certs
     }
     /// The signed `tbsResponseData` DER.
     pub fn tbs(&self) -> &[u8] {
-        self.signed.tbs()
+        self.body.signed.tbs()
     }
     /// The contents of `signatureAlgorithm`.
     pub fn signature_algorithm(&self) -> &[u8] {
-        self.signed.signature_algorithm()
+        self.body.signed.signature_algorithm()
     }
     /// The signature bits.
     pub fn signature(&self) -> &[u8] {
-        self.signed.signature()
+        self.body.signed.signature()
     }
     /// A digest binding the signature algorithm, the signed `tbsResponseData` and the
     /// signature; computed once. Keys the signature memo.
     pub fn signed_digest(&self) -> &[u8; 32] {
-        self.signed.digest()
+        self.body.signed.digest()
     }
     /// The critical response extensions huren does not process (a response with one is
     /// not used, RFC 6960 §4.4).
     pub fn unhandled_critical_extensions(&self) -> &[Oid] {
-        &self.unhandled_critical
+        &self.body.unhandled_critical
     }
 }
 
@@ -836,13 +847,13 @@ pub(crate) fn evaluate<'r>(
     let mut expected = Expected::new(subject, issuer);
     for r in responses {
         let matching: Vec<(usize, &SingleResponse)> = r
-            .responses
+            .responses()
             .iter()
             .enumerate()
             .filter(|(_, s)| expected.matches(&s.cert_id))
             .collect();
         if matching.is_empty() {
-            for o in &r.skipped {
+            for o in &r.body.skipped {
                 let s = o.to_string();
                 if !f.unsupported_hashes.contains(&s) {
                     f.unsupported_hashes.push(s);
@@ -854,7 +865,7 @@ pub(crate) fn evaluate<'r>(
         if !f.sources.contains(&label) {
             f.sources.push(label);
         }
-        if let Some(c) = r.unhandled_critical.first() {
+        if let Some(c) = r.body.unhandled_critical.first() {
             f.refused.push(format!(
                 "the OCSP response from {label} has an unhandled critical extension {c}"
             ));
@@ -869,7 +880,7 @@ pub(crate) fn evaluate<'r>(
             }
         };
         for (i, s) in matching {
-            if let Some((_, o)) = r.single_critical.iter().find(|(j, _)| *j == i) {
+            if let Some((_, o)) = r.body.single_critical.iter().find(|(j, _)| *j == i) {
                 f.refused.push(format!(
                     "the OCSP response from {label} answers with an unhandled critical extension {o}"
                 ));

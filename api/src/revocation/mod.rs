@@ -24,7 +24,14 @@
 //!    response that answers `unknown` does not stop the search: the CRLs may still decide.
 //!    With `revocation.nonce`, each OCSP request carries 32 bytes from the OS RNG and a
 //!    response that does not echo them is a failure.
-//! 5. After the validation, evidence held for a certificate the validator found no answer
+//! 5. Before all this, the caches alone are asked about every certificate of the chain as
+//!    sent, under each issuer it may have (another certificate of the chain, an anchor with
+//!    its issuer's name): when the validation with what they hold is VALID with every
+//!    status decided, that is the answer — one validation, no fetch, no search with
+//!    revocation off (`huren_revocation_held_answers_total`). Any other outcome (a revoked
+//!    or unknown status, something missing, a soft failure) is decided by steps 1–4, so a
+//!    cached answer never changes an outcome, only what it costs.
+//! 6. After the validation, evidence held for a certificate the validator found no answer
 //!    for (`REVOCATION_UNAVAILABLE`: a bad signature, an unauthorised responder, …) is
 //!    replaced by a remembered failure, so that the next validation tries the next source
 //!    instead of being served the same refused response until its nextUpdate.

@@ -10,8 +10,8 @@ use crate::config::RevocationConfig;
 use crate::server::state::{Clock, RevocationSource};
 use huren_validator::ocsp::request_der;
 use huren_validator::{
-    CertId, Certificate, CheckResult, Code, Crl, HashAlg, OcspCertStatus, OcspResponse, Report,
-    RevocationPolicy, pem,
+    AnchorSet, CertId, Certificate, CheckResult, Code, Crl, HashAlg, OcspCertStatus, OcspResponse,
+    Report, RevocationPolicy, pem,
 };
 use moka::future::Cache;
 use prometheus_client::collector::Collector;
@@ -61,8 +61,15 @@ impl Failure {
 /// What a cache holds for a key.
 #[derive(Debug)]
 enum Held<T> {
-    /// Evidence, usable until `expires` (its nextUpdate, or sooner).
-    Data { value: T, url: String, expires: i64 },
+    /// Evidence, usable until `expires` (its nextUpdate, or sooner): `value` labelled with
+    /// the URL it was fetched from, `cached` the same labelled `cache URL` (what a later
+    /// validation is handed).
+    Data {
+        value: T,
+        cached: T,
+        url: String,
+        expires: i64,
+    },
     /// A failed fetch, remembered until `until`.
     Failed {
         url: String,
@@ -117,6 +124,7 @@ struct RevocationMetrics {
     latency: Family<Labels1, Histogram, fn() -> Histogram>,
     refused: Family<Labels1, Counter>,
     budget_exhausted: Counter,
+    held_answers: Counter,
 }
 
 fn latency_histogram() -> Histogram {
@@ -136,6 +144,7 @@ impl Default for RevocationMetrics {
             latency: Family::new_with_constructor(latency_histogram),
             refused: Family::default(),
             budget_exhausted: Counter::default(),
+            held_answers: Counter::default(),
         }
     }
 }
@@ -404,9 +413,12 @@ impl Inner {
         match r {
             Ok((crl, size)) => {
                 let (expires, ttl) = lifetime(&self.cfg, self.clock.now(), crl.next_update());
+                let mut cached = crl.clone();
+                cached.set_source(format!("cache {url}"));
                 Arc::new(Entry {
                     held: Held::Data {
                         value: crl,
+                        cached,
                         url: url.to_string(),
                         expires,
                     },
@@ -430,9 +442,12 @@ impl Inner {
         match r {
             Ok((resp, next, size)) => {
                 let (expires, ttl) = lifetime(&self.cfg, self.clock.now(), next);
+                let mut cached = resp.clone();
+                cached.set_source(format!("cache {url}"));
                 Arc::new(Entry {
                     held: Held::Data {
                         value: resp,
+                        cached,
                         url: url.to_string(),
                         expires,
                     },
@@ -511,11 +526,10 @@ impl Inner {
         if !t.ocsp.is_empty() {
             match self.ocsp.get(&key).await {
                 Some(e) if e.current(now) => match &e.held {
-                    Held::Data { value, url, .. } => {
+                    Held::Data { cached, .. } => {
                         m.hits.get_or_create(&kind(Kind::Ocsp)).inc();
                         found.hits += 1;
-                        let mut r = value.clone();
-                        r.set_source(format!("cache {url}"));
+                        let r = cached.clone();
                         let unknown = only_unknown(&r, &t.cert, &t.issuer);
                         found.ocsp.push(r);
                         if !unknown {
@@ -542,12 +556,10 @@ impl Inner {
         for url in &t.crl {
             match self.crls.get(url).await {
                 Some(e) if e.current(now) => match &e.held {
-                    Held::Data { value, .. } => {
+                    Held::Data { cached, .. } => {
                         m.hits.get_or_create(&kind(Kind::Crl)).inc();
                         found.hits += 1;
-                        let mut c = value.clone();
-                        c.set_source(format!("cache {url}"));
-                        found.crls.push(c);
+                        found.crls.push(cached.clone());
                         return found;
                     }
                     Held::Failed { failure, .. } => {
@@ -707,6 +719,66 @@ impl RevocationSource for OnlineRevocation {
         })
     }
 
+    fn held_for<'a>(
+        &'a self,
+        chain: &'a [Arc<Certificate>],
+        anchors: &'a AnchorSet,
+    ) -> Pin<Box<dyn Future<Output = FetchedEvidence> + Send + 'a>> {
+        Box::pin(async move {
+            let inner = &self.inner;
+            let now = inner.clock.now();
+            let mut out = FetchedEvidence::default();
+            let mut crls_seen: Vec<String> = Vec::new();
+            for (i, cert) in chain.iter().enumerate() {
+                if !ocsp_urls(cert).is_empty() {
+                    let in_chain = chain
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, c)| *j != i && c.subject() == cert.issuer())
+                        .map(|(_, c)| &**c);
+                    let anchored = anchors
+                        .by_subject(cert.issuer())
+                        .map(|a| &**a.certificate());
+                    for issuer in in_chain.chain(anchored) {
+                        let key = CertId::for_cert(cert, issuer, HashAlg::Sha1);
+                        if let Some(e) = inner.ocsp.get(&key).await
+                            && e.current(now)
+                            && let Held::Data { cached, .. } = &e.held
+                        {
+                            out.ocsp.push(cached.clone());
+                            out.cache_hits += 1;
+                        }
+                    }
+                }
+                for url in crl_urls(cert) {
+                    if crls_seen.contains(&url) {
+                        continue;
+                    }
+                    if let Some(e) = inner.crls.get(&url).await
+                        && e.current(now)
+                        && let Held::Data { cached, .. } = &e.held
+                    {
+                        out.crls.push(cached.clone());
+                        out.cache_hits += 1;
+                    }
+                    crls_seen.push(url);
+                }
+            }
+            out
+        })
+    }
+
+    fn held_used(&self, evidence: &FetchedEvidence) {
+        let m = &self.inner.metrics;
+        m.held_answers.inc();
+        m.hits
+            .get_or_create(&kind(Kind::Ocsp))
+            .inc_by(evidence.ocsp.len() as u64);
+        m.hits
+            .get_or_create(&kind(Kind::Crl))
+            .inc_by(evidence.crls.len() as u64);
+    }
+
     fn refused<'a>(
         &'a self,
         path: &'a [Arc<Certificate>],
@@ -813,6 +885,11 @@ impl RevocationSource for OnlineRevocation {
             "revocation_fetch_budget_exhausted",
             "Certificates left without a fetch because revocation.max_fetches was reached",
             m.budget_exhausted.clone(),
+        );
+        registry.register(
+            "revocation_held_answers",
+            "Answers decided in one validation by evidence already cached for the chain (no path search with revocation off, no fetch)",
+            m.held_answers.clone(),
         );
         registry.register_collector(Box::new(CacheSizes {
             crls: self.inner.crls.clone(),

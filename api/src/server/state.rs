@@ -153,6 +153,24 @@ pub trait RevocationSource: Send + Sync + 'static {
         req: EvidenceRequest<'a>,
     ) -> Pin<Box<dyn Future<Output = FetchedEvidence> + Send + 'a>>;
 
+    /// Evidence the source already holds, without fetching, for the certificates of `chain`
+    /// (end entity first, as the caller sent it) under each issuer they may have: another
+    /// certificate of the chain or an anchor of `anchors` whose subject is their issuer.
+    /// The handler validates once with it and keeps that answer only when it is VALID with
+    /// every certificate's status decided; otherwise it finds the path with revocation off
+    /// and asks [`RevocationSource::evidence_for`] about it. Default: nothing held.
+    fn held_for<'a>(
+        &'a self,
+        _chain: &'a [Arc<huren_validator::Certificate>],
+        _anchors: &'a huren_validator::AnchorSet,
+    ) -> Pin<Box<dyn Future<Output = FetchedEvidence> + Send + 'a>> {
+        Box::pin(std::future::ready(FetchedEvidence::default()))
+    }
+
+    /// Called when evidence from [`RevocationSource::held_for`] decided an answer (for the
+    /// cache-hit counters). Default: nothing.
+    fn held_used(&self, _evidence: &FetchedEvidence) {}
+
     /// Registers this source's metrics (cache hits, fetches, latencies, failures) in the
     /// service's registry. Default: none.
     fn register_metrics(&self, _registry: &mut prometheus_client::registry::Registry) {}

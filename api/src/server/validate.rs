@@ -805,6 +805,81 @@ async fn online_evidence(
     Ok((fetched, path))
 }
 
+/// The answer from revocation evidence the source already holds, when that decides it: one
+/// validation and no fetch for a chain whose certificates' status is cached. `None` when
+/// the source holds nothing for the chain, or when the answer is not VALID with every
+/// status decided (then [`online_evidence`] finds the path with revocation off and asks
+/// about it, exactly as if nothing were held; a held answer never ends a search the
+/// network could still decide).
+async fn held_answer(
+    state: &AppState,
+    chain: &Arc<[Arc<Certificate>]>,
+    loaded: &Arc<Loaded>,
+    supplied: &EvidenceSet,
+    opts: &ValidationOptions,
+) -> Result<Option<Report>, Problem> {
+    if opts.revocation == RevocationPolicy::Off
+        || !state.revocation.enabled()
+        || loaded.has_successor_endpoints
+        || !revocation::has_endpoints(chain)
+    {
+        return Ok(None);
+    }
+    let held = state
+        .revocation
+        .held_for(chain, loaded.snapshot.anchors())
+        .await;
+    if held.crls.is_empty() && held.ocsp.is_empty() {
+        return Ok(None);
+    }
+    let evidence = EvidenceSet {
+        crls: supplied.crls.iter().chain(&held.crls).cloned().collect(),
+        ocsp: supplied.ocsp.iter().chain(&held.ocsp).cloned().collect(),
+    };
+    let report = validate_budgeted(state, chain, loaded, Arc::new(evidence), opts.clone()).await?;
+    let decided = report.is_valid()
+        && !report
+            .warnings
+            .iter()
+            .any(|w| w.code == Code::RevocationSoftFailed);
+    if !decided {
+        return Ok(None);
+    }
+    state.revocation.held_used(&held);
+    Ok(Some(report))
+}
+
+/// Validates `chain` with the caller's evidence and what the online source finds for the
+/// path (see [`online_evidence`]); the report, annotated with the fetches that failed, and,
+/// when the evidence is incomplete, how long an answer resting on it may be kept.
+async fn validate_fetching(
+    state: &AppState,
+    chain: &Arc<[Arc<Certificate>]>,
+    loaded: &Arc<Loaded>,
+    mut evidence: EvidenceSet,
+    opts: ValidationOptions,
+) -> Result<(Report, Option<u64>), Problem> {
+    let (fetched, path) = online_evidence(state, chain, loaded, &evidence, &opts).await?;
+    let used = !fetched.crls.is_empty() || !fetched.ocsp.is_empty();
+    let incomplete = fetched
+        .incomplete()
+        .then_some(state.config.revocation.negative_cache_secs);
+    let failures = FetchedEvidence {
+        failures: fetched.failures,
+        budget_exhausted: fetched.budget_exhausted,
+        ..FetchedEvidence::default()
+    };
+    evidence.crls.extend(fetched.crls);
+    evidence.ocsp.extend(fetched.ocsp);
+    let mut report = validate_budgeted(state, chain, loaded, Arc::new(evidence), opts).await?;
+    if used {
+        // Evidence the validator did not accept is not served again from the cache.
+        state.revocation.refused(&path, &report).await;
+    }
+    revocation::annotate(&mut report, &failures);
+    Ok((report, incomplete))
+}
+
 /// Answers one request (shared by the single and the batch endpoint).
 pub async fn answer(state: &AppState, req: ValidateRequest) -> Result<Answered, Problem> {
     let now = state.clock.now();
@@ -885,28 +960,15 @@ pub async fn answer(state: &AppState, req: ValidateRequest) -> Result<Answered, 
     chain.push(leaf);
     chain.extend(inputs.intermediates);
     let chain: Arc<[Arc<Certificate>]> = chain.into();
-    let mut evidence = EvidenceSet {
+    let evidence = EvidenceSet {
         crls: inputs.crls,
         ocsp: inputs.ocsp,
     };
-    let (fetched, path) = online_evidence(state, &chain, &loaded, &evidence, &opts).await?;
-    let used = !fetched.crls.is_empty() || !fetched.ocsp.is_empty();
-    let incomplete = fetched
-        .incomplete()
-        .then_some(state.config.revocation.negative_cache_secs);
-    let failures = FetchedEvidence {
-        failures: fetched.failures,
-        budget_exhausted: fetched.budget_exhausted,
-        ..FetchedEvidence::default()
+    let held = held_answer(state, &chain, &loaded, &evidence, &opts).await?;
+    let (mut report, incomplete) = match held {
+        Some(report) => (report, None),
+        None => validate_fetching(state, &chain, &loaded, evidence, opts).await?,
     };
-    evidence.crls.extend(fetched.crls);
-    evidence.ocsp.extend(fetched.ocsp);
-    let mut report = validate_budgeted(state, &chain, &loaded, Arc::new(evidence), opts).await?;
-    if used {
-        // Evidence the validator did not accept is not served again from the cache.
-        state.revocation.refused(&path, &report).await;
-    }
-    revocation::annotate(&mut report, &failures);
     if let Some(u) = loaded.usable_until
         && u - now < NEAR_EXPIRY_SECS
     {
