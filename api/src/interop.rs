@@ -275,6 +275,9 @@ fn fix(check: &str, code: Code, message: &str) -> &'static str {
         }
         _ => {}
     }
+    if message.contains("empty distinguishing ID") {
+        return "Sign SM2 with the GM/T 0009 default ID 1234567812345678 (with OpenSSL 3: -sigopt distid:1234567812345678; for OCSP responses OpenSSL has no such option, so sign them with a tool that takes the ID).";
+    }
     match code {
         Code::CertExpired | Code::CertNotYetValid => {
             "Use a certificate whose validity covers the time of use, inside its issuer's validity."

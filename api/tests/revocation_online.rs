@@ -1603,3 +1603,585 @@ from = "2026-01-01T00:00:00Z"
     let v = validate(&plain, &request(&pki, &good, "require")).await;
     assert_outcome(&v, "INDETERMINATE", "REVOCATION_UNAVAILABLE");
 }
+
+// ---------------------------------------------------------------------------------------
+// SM2: a domestic CA made by `openssl` (SM2 with SM3 over the GM/T 0009 default ID), its
+// certificates' status answered over HTTP by a responder of this test's own signing with
+// the `sm2` crate, and by `openssl ocsp` itself; the responses the test signs are checked
+// by `openssl ocsp` where OpenSSL can (see `sm2_ocsp_over_http`).
+
+/// `-sigopt`/`-rsigopt` value: OpenSSL 3 signs SM2 with an empty ID unless told this.
+const SM2_DISTID: &str = "distid:1234567812345678";
+
+const SM2_CNF: &str = "\
+[req]
+distinguished_name = dn
+prompt = no
+[dn]
+CN = unused
+[v3_root]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign, digitalSignature
+subjectKeyIdentifier = hash
+[v3_ocsp]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = OCSPSigning
+";
+
+/// Runs `openssl ARGS` in `dir`; its stdout and stderr, or a panic with them.
+fn openssl_in(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl is installed (scripts/test.sh installs it)");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "openssl {args:?}: {text}");
+    text
+}
+
+/// The same, for a command that may fail: its success and output.
+fn openssl_try(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl is installed (scripts/test.sh installs it)");
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// An SM2 certificate issued by `root.pem` (key `root.key`) in `dir` for a fresh key
+/// `NAME.key`, with the extensions of `ext` (the lines of an openssl extension section);
+/// written as `NAME.pem`; its DER.
+fn sm2_issue(dir: &Path, name: &str, serial: &str, ext: &str) -> Vec<u8> {
+    let key = format!("{name}.key");
+    openssl_in(
+        dir,
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:SM2",
+            "-out",
+            &key,
+        ],
+    );
+    let csr = format!("{name}.csr");
+    openssl_in(
+        dir,
+        &[
+            "req",
+            "-new",
+            "-key",
+            &key,
+            "-sm3",
+            "-sigopt",
+            SM2_DISTID,
+            "-subj",
+            &format!("/C=CN/O=Huren SM2 Test/CN={name}"),
+            "-config",
+            "sm2.cnf",
+            "-out",
+            &csr,
+        ],
+    );
+    let extfile = format!("{name}.ext");
+    std::fs::write(dir.join(&extfile), format!("[ext]\n{ext}\n")).unwrap();
+    let pem_name = format!("{name}.pem");
+    openssl_in(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            "root.pem",
+            "-CAkey",
+            "root.key",
+            "-sm3",
+            "-sigopt",
+            SM2_DISTID,
+            "-vfyopt",
+            SM2_DISTID,
+            "-set_serial",
+            serial,
+            "-days",
+            "30",
+            "-extfile",
+            &extfile,
+            "-extensions",
+            "ext",
+            "-out",
+            &pem_name,
+        ],
+    );
+    let text = std::fs::read(dir.join(&pem_name)).unwrap();
+    huren_validator::pem::decode_all(&text, huren_validator::pem::CERTIFICATE_LABELS)
+        .unwrap()
+        .remove(0)
+}
+
+/// The SM2 private key in `dir/NAME.key` (PKCS#8 PEM, as openssl writes it).
+fn sm2_secret(dir: &Path, name: &str) -> sm2::SecretKey {
+    use sm2::pkcs8::DecodePrivateKey;
+    let text = std::fs::read_to_string(dir.join(format!("{name}.key"))).unwrap();
+    sm2::SecretKey::from_pkcs8_pem(&text).expect("openssl's SM2 key decodes")
+}
+
+fn generalized(t: i64) -> Vec<u8> {
+    let d = odt(t);
+    der(
+        0x18,
+        format!(
+            "{:04}{:02}{:02}{:02}{:02}{:02}Z",
+            d.year(),
+            u8::from(d.month()),
+            d.day(),
+            d.hour(),
+            d.minute(),
+            d.second()
+        )
+        .as_bytes(),
+    )
+}
+
+#[derive(Clone, Copy)]
+enum Answer {
+    Good,
+    /// Revoked at this time, keyCompromise.
+    Revoked(i64),
+    Unknown,
+}
+
+/// A DER `OCSPResponse` (RFC 6960 §4.2.1) answering `status` for `id`, current at `t`
+/// (thisUpdate an hour before, nextUpdate a day after), the responder named `responder`
+/// (its subject's DER), signed SM2-with-SM3 by `key` over the distinguishing ID `distid`,
+/// carrying `certs` (DER certificates) when given.
+fn sm2_response(
+    id: &huren_validator::CertId,
+    status: Answer,
+    responder: &[u8],
+    key: &sm2::SecretKey,
+    distid: &str,
+    certs: &[&[u8]],
+    t: i64,
+) -> Vec<u8> {
+    use sm2::dsa::signature::Signer;
+    const SHA1: &[u8] = &[0x2b, 0x0e, 0x03, 0x02, 0x1a];
+    const SM2_SM3: &[u8] = &[0x2a, 0x81, 0x1c, 0xcf, 0x55, 0x01, 0x83, 0x75];
+    const OCSP_BASIC: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x01];
+    assert_eq!(id.hash_algorithm, huren_validator::HashAlg::Sha1);
+    let cert_id = der(
+        0x30,
+        &[
+            der(0x30, &[der(0x06, SHA1), der(0x05, &[])].concat()),
+            der(0x04, &id.issuer_name_hash),
+            der(0x04, &id.issuer_key_hash),
+            der(0x02, &id.serial),
+        ]
+        .concat(),
+    );
+    let status = match status {
+        Answer::Good => vec![0x80, 0x00],
+        Answer::Unknown => vec![0x82, 0x00],
+        Answer::Revoked(at) => der(
+            0xA1,
+            &[generalized(at), der(0xA0, &der(0x0A, &[1]))].concat(),
+        ),
+    };
+    let single = der(
+        0x30,
+        &[
+            cert_id,
+            status,
+            generalized(t - 3600),
+            der(0xA0, &generalized(t + 86_400)),
+        ]
+        .concat(),
+    );
+    let tbs = der(
+        0x30,
+        &[der(0xA1, responder), generalized(t), der(0x30, &single)].concat(),
+    );
+    let signer = sm2::dsa::SigningKey::new(distid, key).expect("SM2 signing key");
+    let sig: sm2::dsa::Signature = signer.sign(&tbs);
+    let mut bits = vec![0u8];
+    bits.extend_from_slice(&sig.to_der().to_bytes());
+    let mut basic = [tbs, der(0x30, &der(0x06, SM2_SM3)), der(0x03, &bits)].concat();
+    if !certs.is_empty() {
+        basic.extend(der(0xA0, &der(0x30, &certs.concat())));
+    }
+    let bytes = der(
+        0x30,
+        &[der(0x06, OCSP_BASIC), der(0x04, &der(0x30, &basic))].concat(),
+    );
+    der(0x30, &[der(0x0A, &[0]), der(0xA0, &bytes)].concat())
+}
+
+fn sm2_request(leaf: &[u8]) -> Value {
+    json!({
+        "certificate": pem("CERTIFICATE", leaf),
+        "intermediates": [],
+        "policy": "require",
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sm2_ocsp_over_http() {
+    let pki = Pki::new().await;
+    let dir = pki.dir.0.clone();
+    let d = dir.as_path();
+    std::fs::write(d.join("sm2.cnf"), SM2_CNF).unwrap();
+    openssl_in(
+        d,
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:SM2",
+            "-out",
+            "root.key",
+        ],
+    );
+    openssl_in(
+        d,
+        &[
+            "req",
+            "-new",
+            "-x509",
+            "-key",
+            "root.key",
+            "-sm3",
+            "-sigopt",
+            SM2_DISTID,
+            "-subj",
+            "/C=CN/O=Huren SM2 Test/CN=Huren SM2 Root",
+            "-days",
+            "365",
+            "-config",
+            "sm2.cnf",
+            "-extensions",
+            "v3_root",
+            "-out",
+            "root.pem",
+        ],
+    );
+    let root_der = huren_validator::pem::decode_all(
+        &std::fs::read(d.join("root.pem")).unwrap(),
+        huren_validator::pem::CERTIFICATE_LABELS,
+    )
+    .unwrap()
+    .remove(0);
+    let root = huren_validator::Certificate::from_der(&root_der).unwrap();
+    let root_key = sm2_secret(d, "root");
+    // A delegated responder (id-kp-OCSPSigning), and a key the root never certified.
+    let responder_der = sm2_issue(
+        d,
+        "responder",
+        "0x7001",
+        "basicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature\nextendedKeyUsage = OCSPSigning",
+    );
+    let responder = huren_validator::Certificate::from_der(&responder_der).unwrap();
+    let responder_key = sm2_secret(d, "responder");
+    let stranger_der = sm2_issue(
+        d,
+        "stranger",
+        "0x7002",
+        "basicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature",
+    );
+    let stranger_key = sm2_secret(d, "stranger");
+    let _ = stranger_der;
+
+    // `openssl ocsp` as the root's SM2 responder: told the GM/T ID, and left at its default.
+    let index = |serials: &[(&str, bool)]| {
+        let exp = index_time(pki.base + 30 * 86_400);
+        serials
+            .iter()
+            .map(|(s, revoked)| {
+                if *revoked {
+                    format!(
+                        "R\t{exp}\t{},keyCompromise\t{s}\tunknown\t/CN=sm2-{s}\n",
+                        index_time(pki.base - 3600)
+                    )
+                } else {
+                    format!("V\t{exp}\t\t{s}\tunknown\t/CN=sm2-{s}\n")
+                }
+            })
+            .collect::<String>()
+    };
+    let peer_index = index(&[("3001", false), ("3002", true)]);
+    let root_pem = d.join("root.pem");
+    let root_key_pem = d.join("root.key");
+    let peer = Responder::start(
+        &pki.dir,
+        &peer_index,
+        &root_pem,
+        &root_pem,
+        &root_key_pem,
+        &["-rmd", "sm3", "-rsigopt", SM2_DISTID],
+    );
+    let peer_default_index = index(&[("3003", false)]);
+    let peer_default = Responder::start(
+        &pki.dir,
+        &peer_default_index,
+        &root_pem,
+        &root_pem,
+        &root_key_pem,
+        &["-rmd", "sm3"],
+    );
+
+    let leaf_ext = |url: &str| {
+        format!(
+            "basicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature\ncertificatePolicies = 1.2.156.999001.1.1\nauthorityInfoAccess = OCSP;URI:{url}"
+        )
+    };
+    let leaf = |name: &str, serial: &str, url: &str| {
+        let der = sm2_issue(d, name, serial, &leaf_ext(url));
+        let cert = huren_validator::Certificate::from_der(&der).unwrap();
+        (der, cert)
+    };
+    // This test's own responder: one fixed response per leaf, at its own path.
+    let own = |path: &str| format!("{}/sm2/{path}", pki.url);
+    let good = leaf("good", "0x2001", &own("good"));
+    let revoked = leaf("revoked", "0x2002", &own("revoked"));
+    let unknown = leaf("unknown", "0x2003", &own("unknown"));
+    let delegated = leaf("delegated", "0x2004", &own("delegated"));
+    let stranger = leaf("stranger-signed", "0x2005", &own("stranger"));
+    let empty_id = leaf("empty-id", "0x2006", &own("empty-id"));
+    let peer_good = leaf("peer-good", "0x3001", &peer.url);
+    let peer_revoked = leaf("peer-revoked", "0x3002", &peer.url);
+    let peer_default_good = leaf("peer-default", "0x3003", &peer_default.url);
+
+    // The certificates' notBefore is openssl's "now": the service's clock is set after it.
+    let at = now() + 120;
+    let root_name = root.subject().der().to_vec();
+    let id = |c: &huren_validator::Certificate| {
+        huren_validator::CertId::for_cert(c, &root, huren_validator::HashAlg::Sha1)
+    };
+    let gmt = "1234567812345678";
+    let sign = |c: &huren_validator::Certificate, a: Answer| {
+        sm2_response(&id(c), a, &root_name, &root_key, gmt, &[], at)
+    };
+    let revoked_at = at - 7200;
+    let bodies = [
+        ("good", sign(&good.1, Answer::Good)),
+        ("revoked", sign(&revoked.1, Answer::Revoked(revoked_at))),
+        ("unknown", sign(&unknown.1, Answer::Unknown)),
+        (
+            "delegated",
+            sm2_response(
+                &id(&delegated.1),
+                Answer::Good,
+                responder.subject().der(),
+                &responder_key,
+                gmt,
+                &[&responder_der],
+                at,
+            ),
+        ),
+        (
+            "stranger",
+            sm2_response(
+                &id(&stranger.1),
+                Answer::Good,
+                &root_name,
+                &stranger_key,
+                gmt,
+                &[],
+                at,
+            ),
+        ),
+        (
+            "empty-id",
+            sm2_response(
+                &id(&empty_id.1),
+                Answer::Good,
+                &root_name,
+                &root_key,
+                "",
+                &[],
+                at,
+            ),
+        ),
+    ];
+    for (path, body) in &bodies {
+        pki.web
+            .set(&format!("/sm2/{path}"), Route::ok(body.clone()));
+    }
+
+    let entry_toml = r#"
+[[domestic]]
+name = { en = "Huren SM2 Root CA" }
+website = "https://sm2-root.example/"
+certificates = ["root.pem"]
+licence = { number = "ECS-SM2-001", issuing_authority = "MIIT", issued = "2026-01-01T00:00:00Z" }
+[[domestic.status]]
+status = "granted"
+from = "2026-01-01T00:00:00Z"
+"#;
+    let root_copy = root_der.clone();
+    let svc = service_on(
+        loaded_from(entry_toml, &|_p: &str| root_copy.clone(), at),
+        fast(),
+        at,
+    );
+
+    // This test's responder, GM/T ID: good, revoked, unknown, a delegated responder.
+    let v = validate(&svc, &sm2_request(&good.0)).await;
+    assert_outcome(&v, "VALID", "OK");
+    assert_eq!(entry(&v, 0)["outcome"], "good", "{v:#}");
+    assert_eq!(entry(&v, 0)["source"], own("good").as_str(), "{v:#}");
+    assert_eq!(v["anchor"]["licence"], "ECS-SM2-001", "{v:#}");
+    let v = validate(&svc, &sm2_request(&revoked.0)).await;
+    assert_outcome(&v, "INVALID", "CERT_REVOKED");
+    assert!(revocation_text(&v).contains("keyCompromise"), "{v:#}");
+    let v = validate(&svc, &sm2_request(&unknown.0)).await;
+    assert_outcome(&v, "INDETERMINATE", "REVOCATION_UNKNOWN");
+    let v = validate(&svc, &sm2_request(&delegated.0)).await;
+    assert_outcome(&v, "VALID", "OK");
+    assert_eq!(entry(&v, 0)["outcome"], "good", "{v:#}");
+    // A key the root never certified, and the root's key over an empty ID: refused, the
+    // second with the reason a CA can act on.
+    let v = validate(&svc, &sm2_request(&stranger.0)).await;
+    assert_outcome(&v, "INDETERMINATE", "REVOCATION_UNAVAILABLE");
+    assert!(revocation_text(&v).contains("invalid signature"), "{v:#}");
+    let v = validate(&svc, &sm2_request(&empty_id.0)).await;
+    assert_outcome(&v, "INDETERMINATE", "REVOCATION_UNAVAILABLE");
+    assert!(
+        revocation_text(&v).contains("empty distinguishing ID"),
+        "{v:#}"
+    );
+
+    // `openssl ocsp` answering, SM2-signed over the GM/T ID: the same outcomes as ours.
+    let v = validate(&svc, &sm2_request(&peer_good.0)).await;
+    assert_outcome(&v, "VALID", "OK");
+    assert_eq!(entry(&v, 0)["source"], peer.url.as_str(), "{v:#}");
+    let v = validate(&svc, &sm2_request(&peer_revoked.0)).await;
+    assert_outcome(&v, "INVALID", "CERT_REVOKED");
+    // Left at OpenSSL 3's default (an empty ID): not GM/T 0009, refused and said why.
+    let v = validate(&svc, &sm2_request(&peer_default_good.0)).await;
+    assert_outcome(&v, "INDETERMINATE", "REVOCATION_UNAVAILABLE");
+    assert!(
+        revocation_text(&v).contains("empty distinguishing ID"),
+        "{v:#}"
+    );
+
+    // Cross-checks by `openssl ocsp`. It reads every response this test signs.
+    for (path, body) in &bodies {
+        let f = format!("own-{path}.der");
+        std::fs::write(d.join(&f), body).unwrap();
+        let text = openssl_in(d, &["ocsp", "-respin", &f, "-resp_text", "-noverify"]);
+        assert!(text.contains("SM2-with-SM3"), "{path}: {text}");
+        assert!(
+            text.contains("Response Type: Basic OCSP Response"),
+            "{path}: {text}"
+        );
+    }
+    let text = openssl_in(
+        d,
+        &[
+            "ocsp",
+            "-respin",
+            "own-revoked.der",
+            "-resp_text",
+            "-noverify",
+        ],
+    );
+    assert!(
+        text.contains("Cert Status: revoked") && text.contains("keyCompromise"),
+        "{text}"
+    );
+    // OpenSSL 3 verifies OCSP signatures over an empty SM2 ID only (`openssl ocsp` has no
+    // verification option for the ID), so the signatures are cross-checked on the same
+    // responses signed over the empty ID: by the root, and by the delegated responder
+    // (`-verify_other`; its certificate, signed over the GM/T ID, is taken as given with
+    // `-trust_other`, since OpenSSL would check that signature over the empty ID too).
+    let root_signed = sm2_response(
+        &id(&good.1),
+        Answer::Good,
+        &root_name,
+        &root_key,
+        "",
+        &[],
+        at,
+    );
+    std::fs::write(d.join("x-root.der"), &root_signed).unwrap();
+    let text = openssl_in(
+        d,
+        &[
+            "ocsp",
+            "-respin",
+            "x-root.der",
+            "-issuer",
+            "root.pem",
+            "-CAfile",
+            "root.pem",
+        ],
+    );
+    assert!(text.contains("Response verify OK"), "{text}");
+    let delegated_signed = sm2_response(
+        &id(&delegated.1),
+        Answer::Good,
+        responder.subject().der(),
+        &responder_key,
+        "",
+        &[],
+        at,
+    );
+    std::fs::write(d.join("x-delegated.der"), &delegated_signed).unwrap();
+    let text = openssl_in(
+        d,
+        &[
+            "ocsp",
+            "-respin",
+            "x-delegated.der",
+            "-issuer",
+            "root.pem",
+            "-CAfile",
+            "root.pem",
+            "-verify_other",
+            "responder.pem",
+            "-trust_other",
+        ],
+    );
+    assert!(text.contains("Response verify OK"), "{text}");
+    // And the stranger's signature fails there as here.
+    let stranger_signed = sm2_response(
+        &id(&good.1),
+        Answer::Good,
+        &root_name,
+        &stranger_key,
+        "",
+        &[],
+        at,
+    );
+    std::fs::write(d.join("x-stranger.der"), &stranger_signed).unwrap();
+    let (ok, text) = openssl_try(
+        d,
+        &[
+            "ocsp",
+            "-respin",
+            "x-stranger.der",
+            "-issuer",
+            "root.pem",
+            "-CAfile",
+            "root.pem",
+        ],
+    );
+    assert!(!ok || !text.contains("Response verify OK"), "{text}");
+}

@@ -32,6 +32,42 @@ pub enum SignatureError {
     },
     /// The combination is understood but refused (e.g. SM2 with SHA-256, GM/T 0006).
     Disallowed(String),
+    /// An SM2 signature that does not verify with the GM/T 0009 default ID
+    /// (`1234567812345678`) but does with an empty ID, as OpenSSL 3 signs unless told
+    /// otherwise (`-sigopt distid:…`): not a valid signature here, named so the signer
+    /// learns what to change.
+    Sm2EmptyId,
+}
+
+impl SignatureError {
+    /// What went wrong, in a sentence fragment (`invalid signature`, …).
+    pub fn describe(&self) -> String {
+        match self {
+            SignatureError::Invalid => "invalid signature".to_string(),
+            SignatureError::Sm2EmptyId => format!(
+                "invalid signature: the SM2 signature verifies only with an empty distinguishing ID (OpenSSL 3's default), not with the GM/T 0009 default ID {SM2_DEFAULT_ID}"
+            ),
+            SignatureError::Unsupported {
+                signature_algorithm,
+                key_algorithm,
+            } => format!(
+                "signature algorithm {signature_algorithm} with key algorithm {key_algorithm} is not supported"
+            ),
+            SignatureError::Disallowed(why) => why.clone(),
+        }
+    }
+}
+
+/// Whether an SM2-with-SM3 signature verifies under `id` (for diagnosing a failure).
+fn sm2_verifies_with_id(id: &str, public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
+    use signature::Verifier;
+    let (Ok(key), Ok(sig)) = (
+        sm2::dsa::VerifyingKey::from_sec1_bytes(id, public_key),
+        sm2::dsa::Signature::from_der(signature),
+    ) else {
+        return false;
+    };
+    key.verify(message, &sig).is_ok()
 }
 
 /// SM2 signatures with SM3 over the GM/T 0009 default ID.
@@ -276,7 +312,15 @@ pub fn verify(
         {
             return a
                 .verify_signature(public_key, message, signature)
-                .map_err(|_| SignatureError::Invalid);
+                .map_err(|_| {
+                    if sig_oid == oid::SM2_WITH_SM3
+                        && sm2_verifies_with_id("", public_key, message, signature)
+                    {
+                        SignatureError::Sm2EmptyId
+                    } else {
+                        SignatureError::Invalid
+                    }
+                });
         }
     }
     let key_oid = Reader::new(spki_algorithm).oid().unwrap_or(&[]);

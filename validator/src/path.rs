@@ -1730,16 +1730,7 @@ impl ocsp::OcspSignatureCheck for Search<'_> {
         signed_digest: &[u8; 32],
     ) -> Result<(), String> {
         self.verify_signed(signer, algorithm, message, signature, signed_digest, None)
-            .map_err(|e| match e {
-                SignatureError::Invalid => "invalid signature".to_string(),
-                SignatureError::Unsupported {
-                    signature_algorithm,
-                    key_algorithm,
-                } => format!(
-                    "signature algorithm {signature_algorithm} with key algorithm {key_algorithm} is not supported"
-                ),
-                SignatureError::Disallowed(why) => why,
-            })
+            .map_err(|e| e.describe())
     }
 }
 
@@ -1840,6 +1831,15 @@ fn sig_failure(e: &SignatureError, child: &Certificate, issuer: &Certificate) ->
                 "the signature on {} does not verify with the key of {}",
                 child.subject().display(),
                 issuer.subject().display()
+            ),
+        ),
+        SignatureError::Sm2EmptyId => (
+            Code::BadSignature,
+            format!(
+                "the signature on {} does not verify with the key of {}: {}",
+                child.subject().display(),
+                issuer.subject().display(),
+                e.describe()
             ),
         ),
         SignatureError::Unsupported {

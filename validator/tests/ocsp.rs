@@ -1289,6 +1289,63 @@ fn sm2_responses() {
         "{}",
         r.message
     );
+    assert!(
+        !r.message.contains("empty distinguishing ID"),
+        "{}",
+        r.message
+    );
+
+    // The root's key over an empty ID (OpenSSL 3's default): refused, and named.
+    let mut scalar = [0x21u8; 32];
+    scalar[0] = 0x11;
+    let empty_id = sm2::dsa::SigningKey::from_slice("", &scalar).expect("SM2 key");
+    let der = encode_response(
+        &name_der("SM2 OCSP Root"),
+        &[single(OcspCertStatus::Good)],
+        None,
+        &sm2_sig_alg(),
+        |m| {
+            use signature::Signer;
+            let sig: sm2::dsa::Signature = empty_id.sign(m);
+            sig.to_der().to_bytes().to_vec()
+        },
+    );
+    let r = validate_at(
+        &leaf,
+        &[],
+        &anchors,
+        &[parse(&der)],
+        &[],
+        RevocationPolicy::Require,
+        t,
+    );
+    assert_eq!(r.code, Code::RevocationUnavailable, "{r:#?}");
+    assert!(
+        r.message.contains("empty distinguishing ID") && r.message.contains("1234567812345678"),
+        "{}",
+        r.message
+    );
+
+    // A certificate signed that way: BAD_SIGNATURE, with the same reason.
+    let odd = Sm2Key {
+        signer: empty_id,
+        spki: root_key.spki.clone(),
+    };
+    let leaf = sm2_cert(
+        &[0x10, 0x02],
+        "SM2 OCSP Root",
+        "SM2 OCSP Leaf",
+        &leaf_key,
+        &odd,
+        &ee_ext,
+    );
+    let r = validate_at(&leaf, &[], &anchors, &[], &[], RevocationPolicy::Off, t);
+    assert_eq!(r.code, Code::BadSignature, "{r:#?}");
+    assert!(
+        r.message.contains("empty distinguishing ID"),
+        "{}",
+        r.message
+    );
 }
 
 #[test]
