@@ -274,14 +274,14 @@ struct OcspBody {
     signed: crate::signed::Signed,
     responder: ResponderId,
     produced_at: i64,
-    responses: Vec<SingleResponse>,
+    responses: Box<[SingleResponse]>,
     /// Single responses (index in `responses`) with a critical extension not understood.
     single_critical: Vec<(usize, Oid)>,
     /// Hash algorithms of the single responses left out (not supported).
     skipped: Vec<Oid>,
     nonce: Option<Range<usize>>,
     unhandled_critical: Vec<Oid>,
-    certs: Vec<Certificate>,
+    certs: Box<[Certificate]>,
     /// The SPKI digests of the keys the signature was verified with: a response kept in a
     /// cache and used for many validations is verified once per key, whatever the
     /// signature memo has forgotten.
@@ -636,12 +636,14 @@ impl OcspResponse {
             signed: crate::signed::Signed::ranges(range(tbs.full), range(alg.value), range(sig)),
             responder,
             produced_at,
-            responses,
+            responses: responses.into_boxed_slice(),
             single_critical,
             skipped,
             nonce,
             unhandled_critical,
-            certs,
+            // Boxed: a vector's spare capacity of certificates would cost kilobytes per
+            // response kept in a cache.
+            certs: certs.into_boxed_slice(),
             verified_by: std::sync::Mutex::default(),
         };
         out.signed.der = der;
