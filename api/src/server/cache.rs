@@ -15,6 +15,14 @@
 //! **Size**: bounded both in entries and in bytes (`cache.results`, `cache.results_mib`): an
 //! entry weighs its body's length, and at least the byte bound divided by the entry bound.
 //!
+//! **Admission**: while the cache has room, every answer is kept. Once it is nearly full
+//! (15/16 of the byte bound), an answer is kept only when its key was missed before (a
+//! doorkeeper, as in W-TinyLFU: a table of key fingerprints, one slot per entry of the
+//! bound): a chain seen once is not worth evicting another answer for, and under a stream
+//! of distinct chains the cache stops churning — each insertion that evicts costs more than
+//! the validation of a leaf under a known intermediate. A chain asked for twice is kept
+//! from its second answer on.
+//!
 //! A second, small cache keeps **parsed intermediates** by their text as sent: a CA
 //! certificate shared by millions of leaves is decoded, parsed and its key prepared once.
 
@@ -85,9 +93,14 @@ impl moka::Expiry<Key, Arc<Entry>> for PerEntry {
 #[derive(Clone)]
 pub struct ResultCache {
     cache: Option<Cache<Key, Arc<Entry>>>,
+    /// The byte bound.
+    capacity: u64,
+    /// Fingerprints of keys whose answer was not kept (see the module's "Admission").
+    doorkeeper: Arc<[AtomicU64]>,
     hits: Arc<AtomicU64>,
     misses: Arc<AtomicU64>,
     bypassed: Arc<AtomicU64>,
+    declined: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for ResultCache {
@@ -156,12 +169,33 @@ impl ResultCache {
                 .expire_after(PerEntry)
                 .build()
         });
+        let slots = if cache.is_some() {
+            entries.clamp(1024, 1 << 22) as usize
+        } else {
+            0
+        };
         ResultCache {
             cache,
+            capacity: bytes,
+            doorkeeper: (0..slots).map(|_| AtomicU64::new(0)).collect(),
             hits: Arc::default(),
             misses: Arc::default(),
             bypassed: Arc::default(),
+            declined: Arc::default(),
         }
+    }
+
+    /// Whether `key` was offered before (and remembers it now).
+    fn seen_before(&self, key: &Key) -> bool {
+        let word = |i: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&key[i..i + 8]);
+            u64::from_le_bytes(b)
+        };
+        // Never 0, the empty slot.
+        let fingerprint = word(0) | 1;
+        let slot = (word(8) % self.doorkeeper.len() as u64) as usize;
+        self.doorkeeper[slot].swap(fingerprint, Ordering::Relaxed) == fingerprint
     }
 
     /// The answer for `key`, if cached and not past its `nextUpdate` at `now`.
@@ -188,13 +222,22 @@ impl ResultCache {
         self.bypassed.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Keeps an answer (ignored when it is already past its `nextUpdate` at `now`).
+    /// Keeps an answer (ignored when it is already past its `nextUpdate` at `now`, and, when
+    /// the cache is nearly full, the first time its key is offered: see the module's
+    /// "Admission").
     pub fn insert(&self, key: Key, entry: Entry, now: i64) {
-        if let Some(c) = &self.cache
-            && entry.expires_at > now
-        {
-            c.insert(key, Arc::new(entry));
+        let Some(c) = &self.cache else {
+            return;
+        };
+        if entry.expires_at <= now {
+            return;
         }
+        let nearly_full = c.weighted_size() >= self.capacity - self.capacity / 16;
+        if nearly_full && !self.seen_before(&key) {
+            self.declined.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        c.insert(key, Arc::new(entry));
     }
 
     /// Hits, misses and bypasses so far.
@@ -204,6 +247,18 @@ impl ResultCache {
             self.misses.load(Ordering::Relaxed),
             self.bypassed.load(Ordering::Relaxed),
         )
+    }
+
+    /// Answers not kept because the cache was nearly full and their key was new.
+    pub fn declined(&self) -> u64 {
+        self.declined.load(Ordering::Relaxed)
+    }
+
+    /// Runs moka's pending maintenance (entry counts and weights are exact afterwards).
+    pub fn sync(&self) {
+        if let Some(c) = &self.cache {
+            c.run_pending_tasks();
+        }
     }
 
     /// Entries held (approximate).
@@ -278,5 +333,79 @@ impl Intermediates {
     /// Entries held (approximate).
     pub fn entries(&self) -> u64 {
         self.cache.as_ref().map_or(0, |c| c.entry_count())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: u32) -> Key {
+        let mut b = KeyBuilder::new();
+        b.field(&n.to_be_bytes());
+        b.finish()
+    }
+
+    fn entry(now: i64) -> Entry {
+        Entry::new(
+            Bytes::from(vec![b'x'; 1000]),
+            Counter::default(),
+            now,
+            now + 600,
+        )
+    }
+
+    #[test]
+    fn every_answer_is_kept_while_there_is_room_then_only_repeated_ones() {
+        let now = 1_800_000_000;
+        // 16 entries of ~1 KB at most.
+        let c = ResultCache::new(16, 16 * 1160);
+        for n in 0..8 {
+            c.insert(key(n), entry(now), now);
+        }
+        c.sync();
+        for n in 0..8 {
+            assert!(
+                c.get(&key(n), now).is_some(),
+                "{n} kept while there is room"
+            );
+        }
+        assert_eq!(c.declined(), 0);
+        let mut declined = Vec::new();
+        for n in 8..40 {
+            let before = c.declined();
+            c.insert(key(n), entry(now), now);
+            c.sync();
+            if c.declined() > before {
+                declined.push(n);
+            }
+        }
+        assert!(
+            !declined.is_empty(),
+            "new chains are declined once nearly full"
+        );
+        assert!(c.bytes() <= 16 * 1160);
+        for n in &declined {
+            assert!(c.get(&key(*n), now).is_none());
+        }
+        // A chain declined once is admitted when it comes again (the last one: its slot in
+        // the doorkeeper was not taken by another since).
+        let before = c.declined();
+        c.insert(key(*declined.last().unwrap()), entry(now), now);
+        c.sync();
+        assert_eq!(c.declined(), before, "the second offer is admitted");
+        // (moka may still refuse it for a hotter entry; it was offered, not declined here.)
+        // Expired answers are never kept.
+        c.insert(key(1000), entry(now - 700), now);
+        assert!(c.get(&key(1000), now).is_none());
+    }
+
+    #[test]
+    fn a_disabled_cache_keeps_nothing() {
+        let now = 1_800_000_000;
+        let c = ResultCache::new(0, 1 << 20);
+        c.insert(key(1), entry(now), now);
+        assert!(c.get(&key(1), now).is_none());
+        assert_eq!(c.declined(), 0);
     }
 }

@@ -89,6 +89,12 @@ impl Collector for Live {
             "Requests that asked for a fresh answer (fresh: true)",
             bypassed,
         )?;
+        counter(
+            &mut e,
+            "result_cache_declined",
+            "Answers not kept because the cache was nearly full and their chain had not been asked for before",
+            self.results.declined(),
+        )?;
         gauge(
             &mut e,
             "result_cache_entries",
