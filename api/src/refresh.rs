@@ -11,7 +11,7 @@
 //!    ([`huren_trustlists::verify::verify`]) and refuses a TSLSequenceNumber lower than the
 //!    one held for that source (rollback), across restarts too (the held list is on disk);
 //! 3. follows the source's `foreign` locations through the pointers of the list it just
-//!    verified ([`verify_via`]); each foreign list is trusted only inside the approval its
+//!    verified ([`huren_trustlists::pointers::verify_via`]); each foreign list is trusted only inside the approval its
 //!    pointer carries, so a pointer or approval that MIIT withdrew drops that list even when
 //!    the foreign server is down;
 //! 4. builds the snapshot from every list held and swaps it into the [`TrustHandle`]

@@ -403,9 +403,9 @@ fn cache_metrics(server: &Server) -> Vec<String> {
         Ok((200, body)) => body
             .lines()
             .filter(|l| !l.starts_with('#'))
-            .filter(|l| l.contains("cache") || l.contains("memo"))
+            .filter(|l| l.contains("cache") || l.contains("memo") || l.contains("held_answers"))
             .filter(|l| !l.contains("_bucket"))
-            .take(24)
+            .take(32)
             .map(str::to_string)
             .collect(),
         _ => Vec::new(),

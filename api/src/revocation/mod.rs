@@ -40,10 +40,12 @@
 //! or `cache http://…`); the report's revocation entries show it, and each fetch that failed
 //! is added to what the report says about the certificate it was for ([`annotate`]).
 //!
-//! Successors (Art. 31): the trust snapshot names the CA that took a CA over
-//! ([`huren_validator::AnchorScope::successor`]) by name only — it carries no OCSP or CRL
-//! endpoints of the successor — so a taken-over CA's certificates are asked about at the
-//! URLs they name, like any other.
+//! Successors (Art. 31): when the trust list names the CA that took a CA over and gives its
+//! supply points, the snapshot carries them in the old CA's scope
+//! ([`huren_validator::AnchorScope::successor_endpoints`]): the certificates below it are
+//! asked about there too, after the URLs they name ([`successor_endpoints`]), and an answer
+//! signed by the successor is accepted by the validator. A chain under such an anchor
+//! always takes the path search of step 1 (step 5 does not look at successors).
 
 mod http;
 mod online;
