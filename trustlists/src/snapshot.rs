@@ -193,7 +193,7 @@ pub fn approval_scope(a: &Approval) -> ScopeApproval {
 }
 
 /// The CA services of `list` by each of their names (service and provider, every
-/// language): a successor named by `miit:Successor` (Art. 31) is found here.
+/// language): a successor named by `miit:Successor` or `tslx:TakenOverBy` (Art. 31) is found here.
 fn services_by_name(list: &TrustList) -> std::collections::HashMap<&str, &Service> {
     let mut out = std::collections::HashMap::new();
     for (provider, service) in list.services() {
@@ -205,6 +205,35 @@ fn services_by_name(list: &TrustList) -> std::collections::HashMap<&str, &Servic
         }
     }
     out
+}
+
+/// The successor of a taken-over service as reports name it, and the names to look it up
+/// by on the same list: `miit:Successor`; else `tslx:TakenOverBy`'s TSPName (English
+/// first), looked up only when its SchemeTerritory is this list's (a successor on another
+/// scheme's list is named, its endpoints are not taken from here).
+fn successor_of(
+    service: &Service,
+    miit: Option<&MiitServiceExtension>,
+    territory: &str,
+) -> (Option<String>, Vec<String>) {
+    if let Some(n) = miit.and_then(|m| m.successor.clone()) {
+        return (Some(n.clone()), vec![n]);
+    }
+    let Some(t) = service.extensions.taken_over_by.as_ref() else {
+        return (None, Vec::new());
+    };
+    let name = t
+        .tsp_name
+        .get("en")
+        .or_else(|| t.tsp_name.texts().next())
+        .map(str::to_string);
+    let same_scheme = t.territory.is_empty() || t.territory.eq_ignore_ascii_case(territory);
+    let lookup = if same_scheme {
+        t.tsp_name.texts().map(str::to_string).collect()
+    } else {
+        Vec::new()
+    };
+    (name, lookup)
 }
 
 fn add_list(anchors: &mut AnchorSet, list: &TrustList, role: &ListRole) -> usize {
@@ -264,18 +293,20 @@ fn add_list(anchors: &mut AnchorSet, list: &TrustList, role: &ListRole) -> usize
         sc.approval = approval;
         if let Some(m) = miit {
             sc.restrictions = m.restrictions.iter().map(|r| (r.from, r.until)).collect();
-            sc.successor = m.successor.clone();
-            // Art. 31: the successor's certificates and supply points answer for the
-            // status of the certificates it took over.
-            if let Some(succ) = m.successor.as_deref().and_then(|n| by_name.get(n)) {
-                sc.successor_certificates = succ.certificates().map(<[u8]>::to_vec).collect();
-                sc.successor_endpoints = succ
-                    .supply_points
-                    .iter()
-                    .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
-                    .cloned()
-                    .collect();
-            }
+        }
+        // Art. 31: the successor — `miit:Successor`, else TS 119 612's `tslx:TakenOverBy`
+        // when it names a provider of this same scheme — with its certificates and supply
+        // points, which answer for the status of the certificates it took over.
+        let (successor, lookup) = successor_of(service, miit, &territory);
+        sc.successor = successor;
+        if let Some(succ) = lookup.iter().find_map(|n| by_name.get(n.as_str())) {
+            sc.successor_certificates = succ.certificates().map(<[u8]>::to_vec).collect();
+            sc.successor_endpoints = succ
+                .supply_points
+                .iter()
+                .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+                .cloned()
+                .collect();
         }
         let identities = service
             .identities
@@ -301,4 +332,104 @@ fn add_list(anchors: &mut AnchorSet, list: &TrustList, role: &ListRole) -> usize
         }
     }
     skipped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::parse_source;
+
+    const DEMO: &str = include_str!("../../testvectors/trustlists/miit-demo.toml");
+    const OLD: &[u8] = include_bytes!("../../testvectors/trustlists/certs/demo-legacy-ca.pem");
+    const NEW: &[u8] = include_bytes!("../../testvectors/trustlists/certs/demo-licensed-ca.pem");
+
+    /// The demo scheme with a CA taken over by another that gives its supply points.
+    fn taken_over_list() -> TrustList {
+        let scheme = &DEMO[..DEMO.find("[[domestic]]").unwrap()];
+        let entries = r#"
+[[domestic]]
+name = { en = "Old CA" }
+website = "https://old.example/"
+certificates = ["old.pem"]
+licence = { number = "ECS-T-001", issuing_authority = "MIIT", issued = "2021-01-01T00:00:00Z" }
+[[domestic.status]]
+status = "granted"
+from = "2021-01-01T00:00:00Z"
+[[domestic.status]]
+status = "taken-over"
+from = "2026-01-01T00:00:00Z"
+successor = "New CA"
+
+[[domestic]]
+name = { en = "New CA" }
+website = "https://new.example/"
+certificates = ["new.pem"]
+supply_points = ["http://ocsp.new.example/", "http://crl.new.example/new.crl"]
+licence = { number = "ECS-T-002", issuing_authority = "MIIT", issued = "2022-01-01T00:00:00Z" }
+[[domestic.status]]
+status = "granted"
+from = "2022-01-01T00:00:00Z"
+"#;
+        parse_source(&format!("{scheme}{entries}"))
+            .unwrap()
+            .to_list(&|p: &str| Ok(if p == "old.pem" { OLD } else { NEW }.to_vec()))
+            .unwrap()
+    }
+
+    fn old_scope(list: &TrustList) -> AnchorScope {
+        let mut anchors = AnchorSet::new();
+        add_list(&mut anchors, list, &ListRole::Miit);
+        anchors
+            .iter()
+            .find(|a| a.scope().is_some_and(|s| s.provenance.service == "Old CA"))
+            .and_then(|a| a.scope().cloned())
+            .expect("the old CA is an anchor")
+    }
+
+    fn strip_miit_successor(list: &mut TrustList) {
+        for p in &mut list.providers {
+            for s in &mut p.services {
+                if let Some(m) = s.extensions.miit.as_mut() {
+                    m.successor = None;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_successor_comes_from_miit_successor_or_taken_over_by() {
+        let list = taken_over_list();
+        let by_miit = old_scope(&list);
+        assert_eq!(by_miit.successor.as_deref(), Some("New CA"));
+        assert_eq!(
+            by_miit.successor_endpoints,
+            ["http://ocsp.new.example/", "http://crl.new.example/new.crl"]
+        );
+        assert_eq!(by_miit.successor_certificates.len(), 1);
+
+        // The same list with TS 119 612's tslx:TakenOverBy alone.
+        let mut etsi = list.clone();
+        strip_miit_successor(&mut etsi);
+        let by_etsi = old_scope(&etsi);
+        assert_eq!(by_etsi.successor, by_miit.successor);
+        assert_eq!(by_etsi.successor_endpoints, by_miit.successor_endpoints);
+        assert_eq!(
+            by_etsi.successor_certificates,
+            by_miit.successor_certificates
+        );
+
+        // A successor on another scheme's list is named, not looked up here.
+        let mut abroad = etsi.clone();
+        for p in &mut abroad.providers {
+            for s in &mut p.services {
+                if let Some(t) = s.extensions.taken_over_by.as_mut() {
+                    t.territory = "DE".into();
+                }
+            }
+        }
+        let by_abroad = old_scope(&abroad);
+        assert_eq!(by_abroad.successor.as_deref(), Some("New CA"));
+        assert!(by_abroad.successor_endpoints.is_empty());
+        assert!(by_abroad.successor_certificates.is_empty());
+    }
 }
