@@ -193,7 +193,8 @@ pub fn approval_scope(a: &Approval) -> ScopeApproval {
 }
 
 /// The CA services of `list` by each of their names (service and provider, every
-/// language): a successor named by `miit:Successor` or `tslx:TakenOverBy` (Art. 31) is found here.
+/// language): a successor named by `miit:Successor` or `tslx:TakenOverBy` (Art. 31) is
+/// found here.
 fn services_by_name(list: &TrustList) -> std::collections::HashMap<&str, &Service> {
     let mut out = std::collections::HashMap::new();
     for (provider, service) in list.services() {
