@@ -40,6 +40,7 @@
 //! timeout_ms = 2000                          # one fetch, connect + whole body
 //! max_bytes = 5242880                        # largest CRL or OCSP response
 //! max_fetches = 4                            # network fetches for one validation
+//! deadline_ms = 4000                         # all of one validation's fetches together
 //! nonce = false                              # OCSP nonce (the response must echo it)
 //! max_cache_secs = 3600                      # never past nextUpdate, never longer than this
 //! negative_cache_secs = 30                   # a failed fetch is not retried before this
@@ -218,6 +219,11 @@ pub struct RevocationConfig {
     pub max_bytes: usize,
     /// Most network fetches for one validation (cache hits are free); 0: none.
     pub max_fetches: usize,
+    /// Longest the fetches of one validation may take together, milliseconds (and never
+    /// more than four fifths of `limits.request_timeout_ms`): past it the answer is given
+    /// with what came in, the missing ones named; the fetches still running go on and their
+    /// results are cached for the next validation.
+    pub deadline_ms: u64,
     /// Send an OCSP nonce (RFC 8954, 32 bytes from the OS RNG) and require the response to
     /// echo it. Off by default: many responders serve pre-signed responses without one.
     pub nonce: bool,
@@ -238,6 +244,7 @@ impl Default for RevocationConfig {
             timeout_ms: 3000,
             max_bytes: 10 << 20,
             max_fetches: 8,
+            deadline_ms: 5000,
             nonce: false,
             max_cache_secs: 3600,
             negative_cache_secs: 30,
@@ -328,6 +335,10 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     (
         "HUREN_REVOCATION_MAX_FETCHES",
         "revocation.max_fetches: most fetches for one validation",
+    ),
+    (
+        "HUREN_REVOCATION_DEADLINE_MS",
+        "revocation.deadline_ms: longest all the revocation fetches of one validation may take",
     ),
     (
         "HUREN_REVOCATION_ONLINE",
@@ -781,6 +792,9 @@ impl Config {
                 "HUREN_REVOCATION_TIMEOUT_MS" => self.revocation.timeout_ms = pos::<u64>(var, &v)?,
                 "HUREN_REVOCATION_MAX_BYTES" => self.revocation.max_bytes = pos_usize(var, &v)?,
                 "HUREN_REVOCATION_MAX_FETCHES" => self.revocation.max_fetches = num(var, &v)?,
+                "HUREN_REVOCATION_DEADLINE_MS" => {
+                    self.revocation.deadline_ms = pos::<u64>(var, &v)?;
+                }
                 "HUREN_REVOCATION_ONLINE" => self.revocation.online = boolean(var, &v)?,
                 "HUREN_REVOCATION_NONCE" => self.revocation.nonce = boolean(var, &v)?,
                 "HUREN_REVOCATION_MAX_CACHE_SECS" => {
@@ -904,6 +918,7 @@ impl Config {
         for (v, k) in [
             (r.timeout_ms, "timeout_ms"),
             (r.max_bytes as u64, "max_bytes"),
+            (r.deadline_ms, "deadline_ms"),
         ] {
             check_positive(v, k).map_err(|m| bad(vec![K("revocation"), K(k)], m))?;
         }

@@ -1458,7 +1458,7 @@ async fn cli_online_and_ocsp_response_files() {
 #[test]
 fn revocation_configuration_and_environment() {
     let c = Config::from_toml(
-        "[revocation]\nonline = false\ntimeout_ms = 500\nmax_bytes = 1000\nmax_fetches = 2\nnonce = true\nmax_cache_secs = 60\nnegative_cache_secs = 5\ncache_mib = 8\n",
+        "[revocation]\nonline = false\ntimeout_ms = 500\nmax_bytes = 1000\nmax_fetches = 2\ndeadline_ms = 700\nnonce = true\nmax_cache_secs = 60\nnegative_cache_secs = 5\ncache_mib = 8\n",
     )
     .unwrap();
     assert_eq!(
@@ -1468,6 +1468,7 @@ fn revocation_configuration_and_environment() {
             timeout_ms: 500,
             max_bytes: 1000,
             max_fetches: 2,
+            deadline_ms: 700,
             nonce: true,
             max_cache_secs: 60,
             negative_cache_secs: 5,
@@ -1491,6 +1492,13 @@ fn revocation_configuration_and_environment() {
     let bad = |k: &str| (k == "HUREN_REVOCATION_NONCE").then(|| "maybe".to_string());
     let e = Config::load(None, &bad).unwrap_err();
     assert!(e.to_string().contains("HUREN_REVOCATION_NONCE"), "{e}");
+    let e = Config::from_toml("[revocation]\ndeadline_ms = 0\n").unwrap_err();
+    assert!(e.to_string().contains("deadline_ms"), "{e}");
+    let env = |k: &str| (k == "HUREN_REVOCATION_DEADLINE_MS").then(|| "1500".to_string());
+    assert_eq!(
+        Config::load(None, &env).unwrap().revocation.deadline_ms,
+        1500
+    );
 }
 
 /// Art. 31: the root's business is taken over by a successor that the list names, with the
@@ -2184,4 +2192,66 @@ from = "2026-01-01T00:00:00Z"
         ],
     );
     assert!(!ok || !text.contains("Response verify OK"), "{text}");
+}
+
+/// A responder slower than `revocation.deadline_ms`: the validation is answered at the
+/// deadline with the missing fetch named; the fetch goes on, and the next validation finds
+/// its response in the cache.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_deadline_answers_with_what_came_and_the_fetch_goes_on() {
+    let pki = Pki::new().await;
+    let serial = 0x61;
+    let probe = Leaf {
+        der: Vec::new(),
+        serial: vec![0x1a, serial],
+    };
+    let index = pki.index_line(&probe, false);
+    let leaf = pki.leaf("late", serial, &[format!("{}/late-ocsp", pki.url)], &[]);
+    let resp = pki.offline_response(&leaf, &index);
+    pki.web.set("/late-ocsp", Route::slow(resp, 900));
+    let svc = service(
+        &pki,
+        RevocationConfig {
+            timeout_ms: 3000,
+            deadline_ms: 300,
+            ..RevocationConfig::default()
+        },
+    );
+    let body = request(&pki, &leaf, "require");
+    // Answered before the responder was (its response would have made it VALID).
+    let v = validate(&svc, &body).await;
+    assert_outcome(&v, "INDETERMINATE", "REVOCATION_UNAVAILABLE");
+    assert!(
+        revocation_text(&v).contains("no answer within the revocation deadline of 300 ms"),
+        "{v:#}"
+    );
+    let m = metrics(&svc).await;
+    assert_eq!(
+        metric(&m, "huren_revocation_deadline_passed_total"),
+        1.0,
+        "{m}"
+    );
+
+    // The fetch went on (a validation meanwhile joins it, or is answered at its own
+    // deadline); once it is in, validations are answered from the cache.
+    let waited = Instant::now();
+    loop {
+        let v = validate(&svc, &body).await;
+        if v["status"] == "VALID" {
+            break;
+        }
+        assert!(
+            waited.elapsed() < Duration::from_secs(5),
+            "the late response never came in: {v:#}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let v = validate(&svc, &body).await;
+    assert_outcome(&v, "VALID", "OK");
+    assert_eq!(
+        entry(&v, 0)["source"],
+        format!("cache {}/late-ocsp", pki.url),
+        "{v:#}"
+    );
+    assert_eq!(pki.web.hits("/late-ocsp"), 1, "one fetch in all");
 }

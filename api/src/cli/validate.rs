@@ -408,7 +408,8 @@ fn fetch(
         .enable_all()
         .build()
         .map_err(|e| UsageError(format!("--online: cannot start the runtime: {e}")))?;
-    let source = OnlineRevocation::new(&RevocationConfig::default(), Arc::new(SystemClock))
+    let cfg = RevocationConfig::default();
+    let source = OnlineRevocation::new(&cfg, Arc::new(SystemClock))
         .map_err(|e| UsageError(format!("--online: {e}")))?;
     let successor = revocation::successor_endpoints(&path, anchors);
     Ok(runtime.block_on(source.evidence_for(EvidenceRequest {
@@ -418,6 +419,7 @@ fn fetch(
         supplied_crls: supplied.0,
         supplied_ocsp: supplied.1,
         successor_endpoints: &successor,
+        deadline: std::time::Duration::from_millis(cfg.deadline_ms),
     })))
 }
 

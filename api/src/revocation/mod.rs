@@ -168,6 +168,9 @@ pub struct EvidenceRequest<'a> {
     /// certificates name. A URL whose path ends in `.crl` is a CRL, any other an OCSP
     /// responder.
     pub successor_endpoints: &'a [String],
+    /// How long the fetches may take together: past it the source answers with what came
+    /// in and names the rest as failures (the fetches may go on, to be cached).
+    pub deadline: std::time::Duration,
 }
 
 /// The successor's supply points for the certificates below the anchor that ends `path`

@@ -125,6 +125,7 @@ struct RevocationMetrics {
     refused: Family<Labels1, Counter>,
     budget_exhausted: Counter,
     held_answers: Counter,
+    deadline_passed: Counter,
 }
 
 fn latency_histogram() -> Histogram {
@@ -145,6 +146,7 @@ impl Default for RevocationMetrics {
             refused: Family::default(),
             budget_exhausted: Counter::default(),
             held_answers: Counter::default(),
+            deadline_passed: Counter::default(),
         }
     }
 }
@@ -688,6 +690,18 @@ impl RevocationSource for OnlineRevocation {
                 return out;
             }
             let budget = Arc::new(AtomicUsize::new(self.inner.cfg.max_fetches));
+            // What to name for a certificate whose fetches miss the deadline.
+            let pending: Vec<(usize, Arc<str>, Kind, String)> = targets
+                .iter()
+                .map(|t| {
+                    let (kind, url) = match (t.ocsp.first(), t.crl.first()) {
+                        (Some(u), _) => (Kind::Ocsp, u.clone()),
+                        (None, Some(u)) => (Kind::Crl, u.clone()),
+                        (None, None) => (Kind::Ocsp, String::new()),
+                    };
+                    (t.index, t.cert.sha256_hex_shared(), kind, url)
+                })
+                .collect();
             // Each certificate on its own task, so that one slow responder does not hold up
             // the others; dropping the set (a request timeout) aborts them.
             let mut set = tokio::task::JoinSet::new();
@@ -699,11 +713,41 @@ impl RevocationSource for OnlineRevocation {
                     (t.index, found)
                 });
             }
+            let deadline = tokio::time::Instant::now() + req.deadline;
             let mut all = Vec::new();
-            while let Some(r) = set.join_next().await {
-                match r {
-                    Ok(x) => all.push(x),
-                    Err(e) => tracing::error!(error = %e, "a revocation fetch task failed"),
+            loop {
+                match tokio::time::timeout_at(deadline, set.join_next()).await {
+                    Ok(Some(Ok(x))) => all.push(x),
+                    Ok(Some(Err(e))) => {
+                        tracing::error!(error = %e, "a revocation fetch task failed");
+                    }
+                    Ok(None) => break,
+                    Err(_) => {
+                        // Past the deadline: answer with what came in; the fetches still
+                        // running go on, and what they bring is cached for the next time.
+                        set.detach_all();
+                        self.inner.metrics.deadline_passed.inc();
+                        let ms = req.deadline.as_millis();
+                        for (index, sha, kind, url) in &pending {
+                            if all.iter().any(|(i, _)| i == index) {
+                                continue;
+                            }
+                            let found = Found {
+                                failures: vec![FetchFailure {
+                                    cert_sha256: sha.clone(),
+                                    kind: *kind,
+                                    url: url.clone(),
+                                    error: format!(
+                                        "no answer within the revocation deadline of {ms} ms (the fetch goes on and its result will be cached)"
+                                    ),
+                                    cached: false,
+                                }],
+                                ..Found::default()
+                            };
+                            all.push((*index, found));
+                        }
+                        break;
+                    }
                 }
             }
             all.sort_by_key(|(i, _)| *i);
@@ -885,6 +929,11 @@ impl RevocationSource for OnlineRevocation {
             "revocation_fetch_budget_exhausted",
             "Certificates left without a fetch because revocation.max_fetches was reached",
             m.budget_exhausted.clone(),
+        );
+        registry.register(
+            "revocation_deadline_passed",
+            "Validations answered at revocation.deadline_ms with fetches still running (they went on, to be cached)",
+            m.deadline_passed.clone(),
         );
         registry.register(
             "revocation_held_answers",

@@ -800,6 +800,7 @@ async fn online_evidence(
             supplied_crls: &supplied.crls,
             supplied_ocsp: &supplied.ocsp,
             successor_endpoints: &successor,
+            deadline: revocation_deadline(&state.config),
         })
         .await;
     Ok((fetched, path))
@@ -878,6 +879,14 @@ async fn validate_fetching(
     }
     revocation::annotate(&mut report, &failures);
     Ok((report, incomplete))
+}
+
+/// How long the revocation fetches of one validation may take: `revocation.deadline_ms`,
+/// and never more than four fifths of `limits.request_timeout_ms` (the answer, with the
+/// fetches still missing named, must come before the request's own timeout).
+fn revocation_deadline(config: &crate::config::Config) -> std::time::Duration {
+    let cap = config.limits.request_timeout_ms.saturating_mul(4) / 5;
+    std::time::Duration::from_millis(config.revocation.deadline_ms.min(cap).max(1))
 }
 
 /// Answers one request (shared by the single and the batch endpoint).
