@@ -755,9 +755,8 @@ impl Refresher {
     /// tasks over first (`block_in_place`), so that building a snapshot of thousands of
     /// anchors (~150 ms for 5,000) does not hold up the requests queued behind it.
     fn publish_blocking(&self, held: &[SourceHeld], now: i64) {
-        let multi = tokio::runtime::Handle::try_current().is_ok_and(|h| {
-            h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread
-        });
+        let multi = tokio::runtime::Handle::try_current()
+            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
         if multi {
             tokio::task::block_in_place(|| self.publish(held, now));
         } else {

@@ -1639,17 +1639,8 @@ extendedKeyUsage = OCSPSigning
 
 /// Runs `openssl ARGS` in `dir`; its stdout and stderr, or a panic with them.
 fn openssl_in(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl is installed (scripts/test.sh installs it)");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "openssl {args:?}: {text}");
+    let (ok, text) = openssl_try(dir, args);
+    assert!(ok, "openssl {args:?}: {text}");
     text
 }
 
@@ -1675,18 +1666,7 @@ fn openssl_try(dir: &Path, args: &[&str]) -> (bool, String) {
 /// written as `NAME.pem`; its DER.
 fn sm2_issue(dir: &Path, name: &str, serial: &str, ext: &str) -> Vec<u8> {
     let key = format!("{name}.key");
-    openssl_in(
-        dir,
-        &[
-            "genpkey",
-            "-algorithm",
-            "EC",
-            "-pkeyopt",
-            "ec_paramgen_curve:SM2",
-            "-out",
-            &key,
-        ],
-    );
+    sm2_genkey(dir, &key);
     let csr = format!("{name}.csr");
     openssl_in(
         dir,
@@ -1741,6 +1721,22 @@ fn sm2_issue(dir: &Path, name: &str, serial: &str, ext: &str) -> Vec<u8> {
     huren_validator::pem::decode_all(&text, huren_validator::pem::CERTIFICATE_LABELS)
         .unwrap()
         .remove(0)
+}
+
+/// A fresh SM2 private key written to `dir/FILE` (PKCS#8 PEM).
+fn sm2_genkey(dir: &Path, file: &str) {
+    openssl_in(
+        dir,
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:SM2",
+            "-out",
+            file,
+        ],
+    );
 }
 
 /// The SM2 private key in `dir/NAME.key` (PKCS#8 PEM, as openssl writes it).
@@ -1854,18 +1850,7 @@ async fn sm2_ocsp_over_http() {
     let dir = pki.dir.0.clone();
     let d = dir.as_path();
     std::fs::write(d.join("sm2.cnf"), SM2_CNF).unwrap();
-    openssl_in(
-        d,
-        &[
-            "genpkey",
-            "-algorithm",
-            "EC",
-            "-pkeyopt",
-            "ec_paramgen_curve:SM2",
-            "-out",
-            "root.key",
-        ],
-    );
+    sm2_genkey(d, "root.key");
     openssl_in(
         d,
         &[
@@ -1906,14 +1891,8 @@ async fn sm2_ocsp_over_http() {
     );
     let responder = huren_validator::Certificate::from_der(&responder_der).unwrap();
     let responder_key = sm2_secret(d, "responder");
-    let stranger_der = sm2_issue(
-        d,
-        "stranger",
-        "0x7002",
-        "basicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature",
-    );
+    sm2_genkey(d, "stranger.key");
     let stranger_key = sm2_secret(d, "stranger");
-    let _ = stranger_der;
 
     // `openssl ocsp` as the root's SM2 responder: told the GM/T ID, and left at its default.
     let index = |serials: &[(&str, bool)]| {
@@ -2119,79 +2098,34 @@ from = "2026-01-01T00:00:00Z"
     // responses signed over the empty ID: by the root, and by the delegated responder
     // (`-verify_other`; its certificate, signed over the GM/T ID, is taken as given with
     // `-trust_other`, since OpenSSL would check that signature over the empty ID too).
-    let root_signed = sm2_response(
-        &id(&good.1),
-        Answer::Good,
-        &root_name,
-        &root_key,
-        "",
-        &[],
-        at,
-    );
-    std::fs::write(d.join("x-root.der"), &root_signed).unwrap();
-    let text = openssl_in(
-        d,
-        &[
-            "ocsp",
-            "-respin",
-            "x-root.der",
-            "-issuer",
-            "root.pem",
-            "-CAfile",
-            "root.pem",
-        ],
-    );
-    assert!(text.contains("Response verify OK"), "{text}");
-    let delegated_signed = sm2_response(
-        &id(&delegated.1),
-        Answer::Good,
+    // Signed over the empty ID by `key` under `name`, checked by `openssl ocsp` with `extra`.
+    let openssl_verifies = |file: &str,
+                            c: &huren_validator::Certificate,
+                            name: &[u8],
+                            key: &sm2::SecretKey,
+                            extra: &[&str]| {
+        let bytes = sm2_response(&id(c), Answer::Good, name, key, "", &[], at);
+        std::fs::write(d.join(file), bytes).unwrap();
+        let mut args = vec![
+            "ocsp", "-respin", file, "-issuer", "root.pem", "-CAfile", "root.pem",
+        ];
+        args.extend_from_slice(extra);
+        let (ok, text) = openssl_try(d, &args);
+        (ok && text.contains("Response verify OK"), text)
+    };
+    let (ok, text) = openssl_verifies("x-root.der", &good.1, &root_name, &root_key, &[]);
+    assert!(ok, "{text}");
+    let (ok, text) = openssl_verifies(
+        "x-delegated.der",
+        &delegated.1,
         responder.subject().der(),
         &responder_key,
-        "",
-        &[],
-        at,
+        &["-verify_other", "responder.pem", "-trust_other"],
     );
-    std::fs::write(d.join("x-delegated.der"), &delegated_signed).unwrap();
-    let text = openssl_in(
-        d,
-        &[
-            "ocsp",
-            "-respin",
-            "x-delegated.der",
-            "-issuer",
-            "root.pem",
-            "-CAfile",
-            "root.pem",
-            "-verify_other",
-            "responder.pem",
-            "-trust_other",
-        ],
-    );
-    assert!(text.contains("Response verify OK"), "{text}");
+    assert!(ok, "{text}");
     // And the stranger's signature fails there as here.
-    let stranger_signed = sm2_response(
-        &id(&good.1),
-        Answer::Good,
-        &root_name,
-        &stranger_key,
-        "",
-        &[],
-        at,
-    );
-    std::fs::write(d.join("x-stranger.der"), &stranger_signed).unwrap();
-    let (ok, text) = openssl_try(
-        d,
-        &[
-            "ocsp",
-            "-respin",
-            "x-stranger.der",
-            "-issuer",
-            "root.pem",
-            "-CAfile",
-            "root.pem",
-        ],
-    );
-    assert!(!ok || !text.contains("Response verify OK"), "{text}");
+    let (ok, text) = openssl_verifies("x-stranger.der", &good.1, &root_name, &stranger_key, &[]);
+    assert!(!ok, "{text}");
 }
 
 /// A responder slower than `revocation.deadline_ms`: the validation is answered at the
