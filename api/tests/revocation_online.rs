@@ -20,6 +20,7 @@ use huren::config::{Config, PolicyConfig, RevocationConfig};
 use huren::revocation::OnlineRevocation;
 use huren::server::app;
 use huren::server::state::{AppState, FixedClock, Loaded, NoRefresh, TrustHandle};
+use huren_testvectors::{SM2_DISTID, Sm2Cert};
 use huren_trustlists::sign::{ListSigner, SigningKey, sign_list};
 use huren_trustlists::snapshot::{ListRole, build_snapshot};
 use huren_trustlists::verify::{PinnedSigners, verify};
@@ -1618,9 +1619,6 @@ from = "2026-01-01T00:00:00Z"
 // the `sm2` crate, and by `openssl ocsp` itself; the responses the test signs are checked
 // by `openssl ocsp` where OpenSSL can (see `sm2_ocsp_over_http`).
 
-/// `-sigopt`/`-rsigopt` value: OpenSSL 3 signs SM2 with an empty ID unless told this.
-const SM2_DISTID: &str = "distid:1234567812345678";
-
 const SM2_CNF: &str = "\
 [req]
 distinguished_name = dn
@@ -1665,78 +1663,26 @@ fn openssl_try(dir: &Path, args: &[&str]) -> (bool, String) {
 /// `NAME.key`, with the extensions of `ext` (the lines of an openssl extension section);
 /// written as `NAME.pem`; its DER.
 fn sm2_issue(dir: &Path, name: &str, serial: &str, ext: &str) -> Vec<u8> {
-    let key = format!("{name}.key");
-    sm2_genkey(dir, &key);
-    let csr = format!("{name}.csr");
-    openssl_in(
+    huren_testvectors::openssl_sm2_key(dir, &format!("{name}.key")).unwrap();
+    let config = format!("{name}.cnf");
+    std::fs::write(dir.join(&config), format!("{SM2_CNF}[ext]\n{ext}\n")).unwrap();
+    huren_testvectors::openssl_sm2_cert(
         dir,
-        &[
-            "req",
-            "-new",
-            "-key",
-            &key,
-            "-sm3",
-            "-sigopt",
-            SM2_DISTID,
-            "-subj",
-            &format!("/C=CN/O=Huren SM2 Test/CN={name}"),
-            "-config",
-            "sm2.cnf",
-            "-out",
-            &csr,
-        ],
-    );
-    let extfile = format!("{name}.ext");
-    std::fs::write(dir.join(&extfile), format!("[ext]\n{ext}\n")).unwrap();
-    let pem_name = format!("{name}.pem");
-    openssl_in(
-        dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            &csr,
-            "-CA",
-            "root.pem",
-            "-CAkey",
-            "root.key",
-            "-sm3",
-            "-sigopt",
-            SM2_DISTID,
-            "-vfyopt",
-            SM2_DISTID,
-            "-set_serial",
-            serial,
-            "-days",
-            "30",
-            "-extfile",
-            &extfile,
-            "-extensions",
-            "ext",
-            "-out",
-            &pem_name,
-        ],
-    );
-    let text = std::fs::read(dir.join(&pem_name)).unwrap();
+        &Sm2Cert {
+            name,
+            subject: &format!("/C=CN/O=Huren SM2 Test/CN={name}"),
+            issuer: Some("root"),
+            config: &config,
+            section: "ext",
+            days: "30",
+            serial: Some(serial),
+        },
+    )
+    .unwrap();
+    let text = std::fs::read(dir.join(format!("{name}.pem"))).unwrap();
     huren_validator::pem::decode_all(&text, huren_validator::pem::CERTIFICATE_LABELS)
         .unwrap()
         .remove(0)
-}
-
-/// A fresh SM2 private key written to `dir/FILE` (PKCS#8 PEM).
-fn sm2_genkey(dir: &Path, file: &str) {
-    openssl_in(
-        dir,
-        &[
-            "genpkey",
-            "-algorithm",
-            "EC",
-            "-pkeyopt",
-            "ec_paramgen_curve:SM2",
-            "-out",
-            file,
-        ],
-    );
 }
 
 /// The SM2 private key in `dir/NAME.key` (PKCS#8 PEM, as openssl writes it).
@@ -1850,30 +1796,20 @@ async fn sm2_ocsp_over_http() {
     let dir = pki.dir.0.clone();
     let d = dir.as_path();
     std::fs::write(d.join("sm2.cnf"), SM2_CNF).unwrap();
-    sm2_genkey(d, "root.key");
-    openssl_in(
+    huren_testvectors::openssl_sm2_key(d, "root.key").unwrap();
+    huren_testvectors::openssl_sm2_cert(
         d,
-        &[
-            "req",
-            "-new",
-            "-x509",
-            "-key",
-            "root.key",
-            "-sm3",
-            "-sigopt",
-            SM2_DISTID,
-            "-subj",
-            "/C=CN/O=Huren SM2 Test/CN=Huren SM2 Root",
-            "-days",
-            "365",
-            "-config",
-            "sm2.cnf",
-            "-extensions",
-            "v3_root",
-            "-out",
-            "root.pem",
-        ],
-    );
+        &Sm2Cert {
+            name: "root",
+            subject: "/C=CN/O=Huren SM2 Test/CN=Huren SM2 Root",
+            issuer: None,
+            config: "sm2.cnf",
+            section: "v3_root",
+            days: "365",
+            serial: None,
+        },
+    )
+    .unwrap();
     let root_der = huren_validator::pem::decode_all(
         &std::fs::read(d.join("root.pem")).unwrap(),
         huren_validator::pem::CERTIFICATE_LABELS,
@@ -1891,7 +1827,7 @@ async fn sm2_ocsp_over_http() {
     );
     let responder = huren_validator::Certificate::from_der(&responder_der).unwrap();
     let responder_key = sm2_secret(d, "responder");
-    sm2_genkey(d, "stranger.key");
+    huren_testvectors::openssl_sm2_key(d, "stranger.key").unwrap();
     let stranger_key = sm2_secret(d, "stranger");
 
     // `openssl ocsp` as the root's SM2 responder: told the GM/T ID, and left at its default.

@@ -11,7 +11,8 @@
 //! depends on the `rsa`/`crypto-primes` versions locked in `Cargo.lock`.
 //!
 //! [`make_openssl_sm2_chain`] builds an independent SM2 chain with the
-//! `openssl` command-line tool, for interoperability tests.
+//! `openssl` command-line tool, for interoperability tests; [`openssl_sm2_key`] and
+//! [`openssl_sm2_cert`] make single SM2 keys and certificates the same way.
 
 #![forbid(unsafe_code)]
 
@@ -30,8 +31,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use openssl_sm2::{
-    OPENSSL_SM2_CA_SUBJECT, OPENSSL_SM2_LEAF_SUBJECT, OPENSSL_SM2_ROOT_SUBJECT,
-    make_openssl_sm2_chain,
+    OPENSSL_SM2_CA_SUBJECT, OPENSSL_SM2_LEAF_SUBJECT, OPENSSL_SM2_ROOT_SUBJECT, SM2_DISTID,
+    Sm2Cert, make_openssl_sm2_chain, openssl_sm2_cert, openssl_sm2_key,
 };
 
 /// The sub-directories of the output directory that the generator owns.

@@ -11,7 +11,11 @@ use std::io;
 use std::path::Path;
 use std::process::Command;
 
-const DISTID: &str = "distid:1234567812345678";
+/// The `-sigopt` / `-vfyopt` / `-rsigopt` value that makes OpenSSL 3 sign and verify SM2
+/// over the GM/T 0009 default distinguishing ID (it uses an empty ID otherwise).
+pub const SM2_DISTID: &str = "distid:1234567812345678";
+
+const DISTID: &str = SM2_DISTID;
 
 const CONFIG: &str = "\
 [req]
@@ -73,7 +77,12 @@ fn run(dir: &Path, args: &[&str]) -> io::Result<()> {
     }
 }
 
-fn gen_key(dir: &Path, file: &str) -> io::Result<()> {
+/// Writes a fresh SM2 private key (PKCS#8 PEM) to `dir/file` with `openssl genpkey`.
+///
+/// # Errors
+///
+/// When `openssl` cannot be run or fails.
+pub fn openssl_sm2_key(dir: &Path, file: &str) -> io::Result<()> {
     run(
         dir,
         &[
@@ -88,56 +97,115 @@ fn gen_key(dir: &Path, file: &str) -> io::Result<()> {
     )
 }
 
-/// Issues `name.pem` for key `name.key` from a CSR, signed by `ca`.
-fn issue(dir: &Path, name: &str, subject: &str, ca: &str, ext: &str, days: &str) -> io::Result<()> {
-    let key = format!("{name}.key");
-    let csr = format!("{name}.csr");
-    let pem = format!("{name}.pem");
-    let ca_pem = format!("{ca}.pem");
-    let ca_key = format!("{ca}.key");
-    run(
-        dir,
-        &[
+fn gen_key(dir: &Path, file: &str) -> io::Result<()> {
+    openssl_sm2_key(dir, file)
+}
+
+/// A certificate for `openssl` to make, SM2-with-SM3 over the GM/T 0009 ID, in a directory
+/// that holds its key `NAME.key` (and its issuer's `ISSUER.pem` and `ISSUER.key`).
+#[derive(Clone, Copy, Debug)]
+pub struct Sm2Cert<'a> {
+    /// Base name: the key is `NAME.key`, the certificate written `NAME.pem`.
+    pub name: &'a str,
+    /// The subject, in openssl's `/C=…/O=…/CN=…` form.
+    pub subject: &'a str,
+    /// The issuer's base name; `None`: self-signed.
+    pub issuer: Option<&'a str>,
+    /// An openssl configuration file in the directory, with `[req]` (distinguished_name,
+    /// prompt = no), its DN section and `section`.
+    pub config: &'a str,
+    /// The extension section of `config` for the certificate.
+    pub section: &'a str,
+    /// Validity from now, days.
+    pub days: &'a str,
+    /// The serial number (`0x…`); `None`: openssl's random one.
+    pub serial: Option<&'a str>,
+}
+
+/// Makes `c` with the openssl command-line tool (`req -x509` when self-signed, else
+/// `req` then `x509 -req`), every signature over the GM/T 0009 ID.
+///
+/// # Errors
+///
+/// When `openssl` cannot be run or fails.
+pub fn openssl_sm2_cert(dir: &Path, c: &Sm2Cert<'_>) -> io::Result<()> {
+    let key = format!("{}.key", c.name);
+    let pem = format!("{}.pem", c.name);
+    let serial: Vec<&str> = c.serial.map(|s| vec!["-set_serial", s]).unwrap_or_default();
+    let Some(ca) = c.issuer else {
+        let mut args = vec![
             "req",
             "-new",
+            "-x509",
             "-key",
             &key,
             "-sm3",
             "-sigopt",
             DISTID,
             "-subj",
-            subject,
+            c.subject,
+            "-days",
+            c.days,
             "-config",
-            "openssl.cnf",
+            c.config,
+            "-extensions",
+            c.section,
             "-out",
-            &csr,
-        ],
-    )?;
+            &pem,
+        ];
+        args.extend(&serial);
+        return run(dir, &args);
+    };
+    let csr = format!("{}.csr", c.name);
     run(
         dir,
         &[
-            "x509",
-            "-req",
-            "-in",
-            &csr,
-            "-CA",
-            &ca_pem,
-            "-CAkey",
-            &ca_key,
-            "-sm3",
-            "-sigopt",
-            DISTID,
-            "-vfyopt",
-            DISTID,
-            "-days",
-            days,
-            "-extfile",
-            "openssl.cnf",
-            "-extensions",
-            ext,
-            "-out",
-            &pem,
+            "req", "-new", "-key", &key, "-sm3", "-sigopt", DISTID, "-subj", c.subject, "-config",
+            c.config, "-out", &csr,
         ],
+    )?;
+    let ca_pem = format!("{ca}.pem");
+    let ca_key = format!("{ca}.key");
+    let mut args = vec![
+        "x509",
+        "-req",
+        "-in",
+        &csr,
+        "-CA",
+        &ca_pem,
+        "-CAkey",
+        &ca_key,
+        "-sm3",
+        "-sigopt",
+        DISTID,
+        "-vfyopt",
+        DISTID,
+        "-days",
+        c.days,
+        "-extfile",
+        c.config,
+        "-extensions",
+        c.section,
+        "-out",
+        &pem,
+    ];
+    args.extend(&serial);
+    run(dir, &args)
+}
+
+/// Issues `name.pem` for key `name.key` from a CSR, signed by `ca`.
+fn issue(dir: &Path, name: &str, subject: &str, ca: &str, ext: &str, days: &str) -> io::Result<()> {
+    openssl_sm2_cert(
+        dir,
+        &Sm2Cert {
+            name,
+            subject,
+            issuer: Some(ca),
+            config: "openssl.cnf",
+            section: ext,
+            days,
+            serial: None,
+        },
     )
 }
 
@@ -167,28 +235,17 @@ pub fn make_openssl_sm2_chain(dir: &Path) -> io::Result<()> {
     let result = (|| {
         fs::write(work.join("openssl.cnf"), CONFIG)?;
         gen_key(&work, "root.key")?;
-        run(
+        openssl_sm2_cert(
             &work,
-            &[
-                "req",
-                "-new",
-                "-x509",
-                "-key",
-                "root.key",
-                "-sm3",
-                "-sigopt",
-                DISTID,
-                "-subj",
-                OPENSSL_SM2_ROOT_SUBJECT,
-                "-days",
-                "3650",
-                "-config",
-                "openssl.cnf",
-                "-extensions",
-                "v3_root",
-                "-out",
-                "root.pem",
-            ],
+            &Sm2Cert {
+                name: "root",
+                subject: OPENSSL_SM2_ROOT_SUBJECT,
+                issuer: None,
+                config: "openssl.cnf",
+                section: "v3_root",
+                days: "3650",
+                serial: None,
+            },
         )?;
         gen_key(&work, "ca.key")?;
         issue(&work, "ca", OPENSSL_SM2_CA_SUBJECT, "root", "v3_ca", "1825")?;
