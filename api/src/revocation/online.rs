@@ -405,6 +405,32 @@ impl Inner {
         })
     }
 
+    /// A cache entry for evidence fetched from `url` (`size` bytes, valid until `next`):
+    /// kept until its nextUpdate and `revocation.max_cache_secs`, handed out labelled
+    /// `cache URL` by `label`.
+    fn stored<T: Clone>(
+        &self,
+        value: T,
+        url: &str,
+        next: Option<i64>,
+        size: usize,
+        label: fn(&mut T, String),
+    ) -> Arc<Entry<T>> {
+        let (expires, ttl) = lifetime(&self.cfg, self.clock.now(), next);
+        let mut cached = value.clone();
+        label(&mut cached, format!("cache {url}"));
+        Arc::new(Entry {
+            held: Held::Data {
+                value,
+                cached,
+                url: url.to_string(),
+                expires,
+            },
+            ttl,
+            bytes: weight(size.saturating_mul(2) + url.len()),
+        })
+    }
+
     async fn fetch_crl(&self, url: &str) -> Arc<Entry<Crl>> {
         let started = Instant::now();
         let r = match self.http.get(url).await {
@@ -414,19 +440,8 @@ impl Inner {
         self.observe(Kind::Crl, started, r.as_ref().map(|_| ()));
         match r {
             Ok((crl, size)) => {
-                let (expires, ttl) = lifetime(&self.cfg, self.clock.now(), crl.next_update());
-                let mut cached = crl.clone();
-                cached.set_source(format!("cache {url}"));
-                Arc::new(Entry {
-                    held: Held::Data {
-                        value: crl,
-                        cached,
-                        url: url.to_string(),
-                        expires,
-                    },
-                    ttl,
-                    bytes: weight(size.saturating_mul(2) + url.len()),
-                })
+                let next = crl.next_update();
+                self.stored(crl, url, next, size, |c, s| c.set_source(s))
             }
             Err(f) => self.failed(url, f),
         }
@@ -442,21 +457,7 @@ impl Inner {
         let r = self.ocsp_once(url, cert, issuer).await;
         self.observe(Kind::Ocsp, started, r.as_ref().map(|_| ()));
         match r {
-            Ok((resp, next, size)) => {
-                let (expires, ttl) = lifetime(&self.cfg, self.clock.now(), next);
-                let mut cached = resp.clone();
-                cached.set_source(format!("cache {url}"));
-                Arc::new(Entry {
-                    held: Held::Data {
-                        value: resp,
-                        cached,
-                        url: url.to_string(),
-                        expires,
-                    },
-                    ttl,
-                    bytes: weight(size.saturating_mul(2) + url.len()),
-                })
-            }
+            Ok((resp, next, size)) => self.stored(resp, url, next, size, |r, s| r.set_source(s)),
             Err(f) => self.failed(url, f),
         }
     }
