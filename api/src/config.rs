@@ -42,6 +42,7 @@
 //! max_fetches = 4                            # network fetches for one validation
 //! deadline_ms = 4000                         # all of one validation's fetches together
 //! nonce = false                              # OCSP nonce (the response must echo it)
+//! ocsp_get = true                            # GET short OCSP requests (RFC 5019), else POST
 //! max_cache_secs = 3600                      # never past nextUpdate, never longer than this
 //! negative_cache_secs = 30                   # a failed fetch is not retried before this
 //! cache_mib = 64                             # memory of each revocation cache (CRL, OCSP)
@@ -227,6 +228,10 @@ pub struct RevocationConfig {
     /// Send an OCSP nonce (RFC 8954, 32 bytes from the OS RNG) and require the response to
     /// echo it. Off by default: many responders serve pre-signed responses without one.
     pub nonce: bool,
+    /// Ask OCSP responders with GET when the URL fits in 255 bytes and no nonce is sent
+    /// (RFC 5019 §5: HTTP caches can then keep the answer), falling back to POST when the
+    /// responder refuses; `false`: always POST.
+    pub ocsp_get: bool,
     /// Longest a CRL or OCSP response is kept (it is never kept past its nextUpdate),
     /// seconds.
     pub max_cache_secs: u64,
@@ -246,6 +251,7 @@ impl Default for RevocationConfig {
             max_fetches: 8,
             deadline_ms: 5000,
             nonce: false,
+            ocsp_get: true,
             max_cache_secs: 3600,
             negative_cache_secs: 30,
             cache_mib: 64,
@@ -343,6 +349,10 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     (
         "HUREN_REVOCATION_ONLINE",
         "revocation.online: fetch the CRLs and OCSP responses certificates name (true or false)",
+    ),
+    (
+        "HUREN_REVOCATION_OCSP_GET",
+        "revocation.ocsp_get: ask OCSP responders with GET when the request is short (true or false)",
     ),
     (
         "HUREN_REVOCATION_NONCE",
@@ -797,6 +807,7 @@ impl Config {
                 }
                 "HUREN_REVOCATION_ONLINE" => self.revocation.online = boolean(var, &v)?,
                 "HUREN_REVOCATION_NONCE" => self.revocation.nonce = boolean(var, &v)?,
+                "HUREN_REVOCATION_OCSP_GET" => self.revocation.ocsp_get = boolean(var, &v)?,
                 "HUREN_REVOCATION_MAX_CACHE_SECS" => {
                     self.revocation.max_cache_secs = num(var, &v)?;
                 }

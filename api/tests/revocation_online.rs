@@ -1459,7 +1459,7 @@ async fn cli_online_and_ocsp_response_files() {
 #[test]
 fn revocation_configuration_and_environment() {
     let c = Config::from_toml(
-        "[revocation]\nonline = false\ntimeout_ms = 500\nmax_bytes = 1000\nmax_fetches = 2\ndeadline_ms = 700\nnonce = true\nmax_cache_secs = 60\nnegative_cache_secs = 5\ncache_mib = 8\n",
+        "[revocation]\nonline = false\ntimeout_ms = 500\nmax_bytes = 1000\nmax_fetches = 2\ndeadline_ms = 700\nnonce = true\nocsp_get = false\nmax_cache_secs = 60\nnegative_cache_secs = 5\ncache_mib = 8\n",
     )
     .unwrap();
     assert_eq!(
@@ -1471,6 +1471,7 @@ fn revocation_configuration_and_environment() {
             max_fetches: 2,
             deadline_ms: 700,
             nonce: true,
+            ocsp_get: false,
             max_cache_secs: 60,
             negative_cache_secs: 5,
             cache_mib: 8,
@@ -2124,4 +2125,58 @@ async fn the_deadline_answers_with_what_came_and_the_fetch_goes_on() {
         "{v:#}"
     );
     assert_eq!(pki.web.hits("/late-ocsp"), 1, "one fetch in all");
+}
+
+/// RFC 5019 §5: a short OCSP request goes by GET (`URL/` + the URL-encoded base64 of the
+/// request), which HTTP caches can keep; with `revocation.ocsp_get = false`, by POST.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn short_ocsp_requests_go_by_get() {
+    use base64ct::Encoding as _;
+    let pki = Pki::new().await;
+    let serial = 0x62;
+    let probe = Leaf {
+        der: Vec::new(),
+        serial: vec![0x1a, serial],
+    };
+    let index = pki.index_line(&probe, false);
+    let leaf = pki.leaf("by-get", serial, &[format!("{}/get-ocsp", pki.url)], &[]);
+    let resp = pki.offline_response(&leaf, &index);
+    let ocsp_request = huren_validator::ocsp::request_der(
+        &huren_validator::Certificate::from_der(&leaf.der).unwrap(),
+        &huren_validator::Certificate::from_der(&pki.sub.der).unwrap(),
+        huren_validator::HashAlg::Sha1,
+        None,
+    );
+    let encoded: String = base64ct::Base64::encode_string(&ocsp_request)
+        .chars()
+        .map(|c| match c {
+            '+' => "%2B".to_string(),
+            '/' => "%2F".to_string(),
+            '=' => "%3D".to_string(),
+            c => c.to_string(),
+        })
+        .collect();
+    let get_path = format!("/get-ocsp/{encoded}");
+    // Only the GET URL answers.
+    pki.web.set(&get_path, Route::ok(resp));
+    let body = request(&pki, &leaf, "require");
+
+    let svc = service(&pki, fast());
+    let v = validate(&svc, &body).await;
+    assert_outcome(&v, "VALID", "OK");
+    assert_eq!(pki.web.hits(&get_path), 1);
+    assert_eq!(pki.web.hits("/get-ocsp"), 0, "no POST");
+
+    // POST only: the responder's POST URL does not answer here.
+    let svc = service(
+        &pki,
+        RevocationConfig {
+            ocsp_get: false,
+            ..fast()
+        },
+    );
+    let v = validate(&svc, &body).await;
+    assert_outcome(&v, "INDETERMINATE", "REVOCATION_UNAVAILABLE");
+    assert_eq!(pki.web.hits("/get-ocsp"), 1, "one POST");
+    assert_eq!(pki.web.hits(&get_path), 1, "no second GET");
 }

@@ -166,6 +166,38 @@ impl Http {
         self.send(req).await
     }
 
+    /// The GET URL of an OCSP request (RFC 6960 Appendix A.1): `url`, a `/` when it does
+    /// not end with one, then the URL-encoded base64 of the request's DER.
+    pub(crate) fn ocsp_get_url(url: &str, request: &[u8]) -> String {
+        use base64ct::Encoding as _;
+        let b64 = base64ct::Base64::encode_string(request);
+        let mut out = String::with_capacity(url.len() + 1 + b64.len() * 3 / 2);
+        out.push_str(url);
+        if !url.ends_with('/') {
+            out.push('/');
+        }
+        for c in b64.chars() {
+            match c {
+                '+' => out.push_str("%2B"),
+                '/' => out.push_str("%2F"),
+                '=' => out.push_str("%3D"),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// GETs an OCSP response at `url` as made by [`Http::ocsp_get_url`] (RFC 5019 §5: what
+    /// HTTP caches between the service and the responder can keep).
+    pub(crate) async fn get_ocsp(&self, url: &str) -> Result<Vec<u8>, FetchError> {
+        let u = Self::parse(url)?;
+        let req = self
+            .client
+            .get(u)
+            .header(reqwest::header::ACCEPT, "application/ocsp-response");
+        self.send(req).await
+    }
+
     /// POSTs an OCSP request to `url` (RFC 6960 Appendix A.1).
     pub(crate) async fn post_ocsp(&self, url: &str, body: Vec<u8>) -> Result<Vec<u8>, FetchError> {
         let u = Self::parse(url)?;
@@ -219,6 +251,20 @@ impl Http {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ocsp_get_urls() {
+        // Base64 "+/=" are escaped; a `/` joins the responder URL and the request.
+        let req = [0xfb, 0xff, 0xfe];
+        assert_eq!(
+            Http::ocsp_get_url("http://ocsp.example", &req),
+            "http://ocsp.example/%2B%2F%2F%2B"
+        );
+        assert_eq!(
+            Http::ocsp_get_url("http://ocsp.example/ca/", &[0x30, 0x00]),
+            "http://ocsp.example/ca/MAA%3D"
+        );
+    }
 
     #[test]
     fn only_http_and_https() {

@@ -16,8 +16,9 @@
 //!    until its nextUpdate and never longer than `revocation.max_cache_secs`; a failed fetch
 //!    is remembered for `revocation.negative_cache_secs` (by CertID, and for a responder
 //!    that did not answer, by URL too), so a dead responder is not hammered.
-//! 4. Then the network, OCSP before CRLs (the AIA id-ad-ocsp URIs, POST, RFC 6960
-//!    Appendix A; then the cRLDistributionPoints URIs; http and https only, redirects only
+//! 4. Then the network, OCSP before CRLs (the AIA id-ad-ocsp URIs, RFC 6960 Appendix A:
+//!    GET when the URL fits in 255 bytes and no nonce is sent, RFC 5019 §5, else POST;
+//!    then the cRLDistributionPoints URIs; http and https only, redirects only
 //!    to http(s) and never from https to http), at most `revocation.max_fetches` fetches for
 //!    the whole validation, each within `revocation.timeout_ms` and `revocation.max_bytes`.
 //!    Concurrent demand for one key makes one fetch (moka's coalesced insert). An OCSP

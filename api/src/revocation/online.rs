@@ -2,6 +2,9 @@
 //! --online` — caches, single-flight fetches, the fetch budget and the metrics.
 
 use super::http::{FetchError, Http};
+
+/// The longest OCSP GET URL (RFC 5019 §5).
+const OCSP_GET_MAX_URL: usize = 255;
 use super::{
     EvidenceRequest, FetchFailure, FetchedEvidence, Kind, crl_urls, decided_by_caller, is_crl_url,
     ocsp_urls,
@@ -479,7 +482,18 @@ impl Inner {
             None
         };
         let body = request_der(cert, issuer, HashAlg::Sha1, nonce.as_ref().map(|n| &n[..]));
-        let bytes = self.http.post_ocsp(url, body).await?;
+        // RFC 5019 §5: GET when the whole URL fits in 255 bytes (HTTP caches can keep the
+        // answer), POST otherwise, and when a nonce is sent (no cache could serve it), or
+        // when the responder refuses the GET with an HTTP status.
+        let get = Http::ocsp_get_url(url, &body);
+        let bytes = if self.cfg.ocsp_get && nonce.is_none() && get.len() <= OCSP_GET_MAX_URL {
+            match self.http.get_ocsp(&get).await {
+                Err(FetchError::Status(_)) => self.http.post_ocsp(url, body).await?,
+                r => r?,
+            }
+        } else {
+            self.http.post_ocsp(url, body).await?
+        };
         let resp = OcspResponse::from_der(&bytes).map_err(|e| match e {
             huren_validator::Error::OcspNotSuccessful { .. } => {
                 Failure::new("not_successful", e.to_string())
