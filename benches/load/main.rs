@@ -629,6 +629,8 @@ fn drive(a: &Args) -> Result<(), String> {
             &a.out,
         )?;
         let facts = warm_revocation(&server, &work, &r)?;
+        let mut r = r;
+        r.stop_ocsp();
         responders = Some(r);
         res.revocation = Some(facts);
         servers.push((server, vec!["distinct"]));
