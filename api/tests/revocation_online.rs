@@ -147,10 +147,9 @@ struct Leaf {
     serial: Vec<u8>,
 }
 
-impl Leaf {
-    fn serial_hex(&self) -> String {
-        self.serial.iter().map(|b| format!("{b:02X}")).collect()
-    }
+/// The serial number of the leaf numbered `n` ([`make_leaf`]).
+fn leaf_serial(n: u8) -> Vec<u8> {
+    vec![0x1a, n]
 }
 
 fn params(cn: &str, serial: Vec<u8>, base: i64) -> CertificateParams {
@@ -200,7 +199,7 @@ fn make_leaf(
     ekus: Vec<ExtendedKeyUsagePurpose>,
 ) -> (Leaf, KeyPair) {
     let key = KeyPair::generate().unwrap();
-    let s = vec![0x1a, serial];
+    let s = leaf_serial(serial);
     let mut p = params(cn, s.clone(), now());
     p.is_ca = IsCa::NoCa;
     p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
@@ -291,19 +290,24 @@ impl Pki {
         make_leaf(cn, serial, &self.sub, ocsp, crl, Vec::new()).0
     }
 
-    /// An index line of `openssl ca`'s database: valid (`V`) or revoked (`R`).
-    fn index_line(&self, leaf: &Leaf, revoked: bool) -> String {
+    /// The lines of `openssl ca`'s database for the leaves [`Pki::leaf`] makes with these
+    /// numbers: valid (`V`), or revoked (`R`, keyCompromise an hour before the base time).
+    fn index(&self, leaves: &[(u8, bool)]) -> String {
         let exp = index_time(self.base + 30 * 86_400);
-        // Subjects are unique in openssl's index (unique_subject).
-        let s = leaf.serial_hex();
-        if revoked {
-            format!(
-                "R\t{exp}\t{},keyCompromise\t{s}\tunknown\t/CN=leaf-{s}\n",
-                index_time(self.base - 3600),
-            )
-        } else {
-            format!("V\t{exp}\t\t{s}\tunknown\t/CN=leaf-{s}\n")
+        let mut out = String::new();
+        for &(n, revoked) in leaves {
+            let s: String = leaf_serial(n).iter().map(|b| format!("{b:02X}")).collect();
+            // Subjects are unique in openssl's index (unique_subject).
+            if revoked {
+                out.push_str(&format!(
+                    "R\t{exp}\t{},keyCompromise\t{s}\tunknown\t/CN=leaf-{s}\n",
+                    index_time(self.base - 3600),
+                ));
+            } else {
+                out.push_str(&format!("V\t{exp}\t\t{s}\tunknown\t/CN=leaf-{s}\n"));
+            }
         }
+        out
     }
 
     /// A delegated responder issued by `ca` (`OCSPSigning` when `authorised`), written as
@@ -766,17 +770,7 @@ async fn good_revoked_and_unknown_from_openssl_ocsp() {
     // The responder's URL is known once it listens; the leaves are made after.
     let good_serial = 0x10;
     let revoked_serial = 0x11;
-    let index = {
-        let g = Leaf {
-            der: Vec::new(),
-            serial: vec![0x1a, good_serial],
-        };
-        let r = Leaf {
-            der: Vec::new(),
-            serial: vec![0x1a, revoked_serial],
-        };
-        format!("{}{}", pki.index_line(&g, false), pki.index_line(&r, true))
-    };
+    let index = pki.index(&[(good_serial, false), (revoked_serial, true)]);
     let ocsp = pki.responder(&index, &[]);
     let good = pki.leaf("good", good_serial, std::slice::from_ref(&ocsp.url), &[]);
     let revoked = pki.leaf(
@@ -958,13 +952,7 @@ async fn responder_down_slow_and_garbage_are_unavailable_fast() {
 async fn wrong_signer_and_unauthorised_delegated_responder_are_refused() {
     let pki = Pki::new().await;
     let serial = 0x30;
-    let index = pki.index_line(
-        &Leaf {
-            der: Vec::new(),
-            serial: vec![0x1a, serial],
-        },
-        false,
-    );
+    let index = pki.index(&[(serial, false)]);
     // A responder certificate from another CA (with OCSPSigning), and one from the right CA
     // without OCSPSigning.
     let other = make_ca("Other CA", 9, None, None, pki.base);
@@ -1022,13 +1010,7 @@ async fn wrong_signer_and_unauthorised_delegated_responder_are_refused() {
 async fn stale_ocsp_response_and_crl_past_next_update() {
     let pki = Pki::new().await;
     let serial = 0x40;
-    let index = pki.index_line(
-        &Leaf {
-            der: Vec::new(),
-            serial: vec![0x1a, serial],
-        },
-        false,
-    );
+    let index = pki.index(&[(serial, false)]);
     // openssl gives nextUpdate = now + 1 day; the service's clock is two days ahead.
     let ocsp = pki.responder(&index, &[]);
     let leaf = pki.leaf("stale-ocsp", serial, std::slice::from_ref(&ocsp.url), &[]);
@@ -1140,11 +1122,7 @@ async fn cache_entries_live_until_next_update_never_longer_than_the_cap() {
 async fn concurrent_validations_make_one_fetch_and_the_next_uses_the_cache() {
     let pki = Pki::new().await;
     let serial = 0x60;
-    let probe = Leaf {
-        der: Vec::new(),
-        serial: vec![0x1a, serial],
-    };
-    let index = pki.index_line(&probe, false);
+    let index = pki.index(&[(serial, false)]);
     let leaf = pki.leaf("shared", serial, &[format!("{}/ocsp", pki.url)], &[]);
     // A real openssl-made response, served slowly, so the validations overlap.
     let resp = pki.offline_response(&leaf, &index);
@@ -1208,19 +1186,7 @@ async fn concurrent_validations_make_one_fetch_and_the_next_uses_the_cache() {
 async fn nonce_is_sent_and_must_come_back() {
     let pki = Pki::new().await;
     let serial = 0x70;
-    let probe = Leaf {
-        der: Vec::new(),
-        serial: vec![0x1a, serial],
-    };
-    let replay_probe = Leaf {
-        der: Vec::new(),
-        serial: vec![0x1a, 0x73],
-    };
-    let index = format!(
-        "{}{}",
-        pki.index_line(&probe, false),
-        pki.index_line(&replay_probe, false)
-    );
+    let index = pki.index(&[(serial, false), (0x73, false)]);
     let ocsp = pki.responder(&index, &[]);
     let cfg = RevocationConfig {
         nonce: true,
@@ -1244,11 +1210,7 @@ async fn nonce_is_sent_and_must_come_back() {
 async fn caller_evidence_comes_first_and_unverified_chains_fetch_nothing() {
     let pki = Pki::new().await;
     let serial = 0x71;
-    let probe = Leaf {
-        der: Vec::new(),
-        serial: vec![0x1a, serial],
-    };
-    let index = pki.index_line(&probe, false);
+    let index = pki.index(&[(serial, false)]);
     let leaf = pki.leaf("caller", serial, &[format!("{}/never", pki.url)], &[]);
     let resp = pki.offline_response(&leaf, &index);
     let root_crl = crl(&pki.root, pki.base - 3600, pki.base + 86_400, &[]);
@@ -1349,19 +1311,7 @@ fn huren(args: &[&std::ffi::OsStr]) -> std::process::Output {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_online_and_ocsp_response_files() {
     let pki = Pki::new().await;
-    let good_probe = Leaf {
-        der: Vec::new(),
-        serial: vec![0x1a, 0x90],
-    };
-    let revoked_probe = Leaf {
-        der: Vec::new(),
-        serial: vec![0x1a, 0x91],
-    };
-    let index = format!(
-        "{}{}",
-        pki.index_line(&good_probe, false),
-        pki.index_line(&revoked_probe, true)
-    );
+    let index = pki.index(&[(0x90, false), (0x91, true)]);
     let ocsp = pki.responder(&index, &[]);
     let good = pki.leaf("cli-good", 0x90, std::slice::from_ref(&ocsp.url), &[]);
     let revoked = pki.leaf("cli-revoked", 0x91, std::slice::from_ref(&ocsp.url), &[]);
@@ -1520,23 +1470,7 @@ async fn a_taken_over_ca_is_answered_for_by_its_successor() {
         .dir
         .write("successor.key", pem("PRIVATE KEY", &successor.key_der));
     let (good_serial, revoked_serial) = (0x30, 0x31);
-    let index = format!(
-        "{}{}",
-        pki.index_line(
-            &Leaf {
-                der: Vec::new(),
-                serial: vec![0x1a, good_serial],
-            },
-            false
-        ),
-        pki.index_line(
-            &Leaf {
-                der: Vec::new(),
-                serial: vec![0x1a, revoked_serial],
-            },
-            true
-        ),
-    );
+    let index = pki.index(&[(good_serial, false), (revoked_serial, true)]);
     // The successor's responder: CertIDs of the sub CA's leaves, signed with the successor's
     // own key.
     let ocsp = Responder::start(
@@ -2072,11 +2006,7 @@ from = "2026-01-01T00:00:00Z"
 async fn the_deadline_answers_with_what_came_and_the_fetch_goes_on() {
     let pki = Pki::new().await;
     let serial = 0x61;
-    let probe = Leaf {
-        der: Vec::new(),
-        serial: vec![0x1a, serial],
-    };
-    let index = pki.index_line(&probe, false);
+    let index = pki.index(&[(serial, false)]);
     let leaf = pki.leaf("late", serial, &[format!("{}/late-ocsp", pki.url)], &[]);
     let resp = pki.offline_response(&leaf, &index);
     pki.web.set("/late-ocsp", Route::slow(resp, 900));
@@ -2134,11 +2064,7 @@ async fn short_ocsp_requests_go_by_get() {
     use base64ct::Encoding as _;
     let pki = Pki::new().await;
     let serial = 0x62;
-    let probe = Leaf {
-        der: Vec::new(),
-        serial: vec![0x1a, serial],
-    };
-    let index = pki.index_line(&probe, false);
+    let index = pki.index(&[(serial, false)]);
     let leaf = pki.leaf("by-get", serial, &[format!("{}/get-ocsp", pki.url)], &[]);
     let resp = pki.offline_response(&leaf, &index);
     let ocsp_request = huren_validator::ocsp::request_der(
