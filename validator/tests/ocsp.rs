@@ -1207,6 +1207,18 @@ fn sm2_responses() {
     let mut anchors = AnchorSet::new();
     anchors.add_certificate(root.clone());
     let t = now();
+    // The leaf validated at `t` with one OCSP response, revocation required.
+    let with_response = |resp| {
+        validate_at(
+            &leaf,
+            &[],
+            &anchors,
+            &[resp],
+            &[],
+            RevocationPolicy::Require,
+            t,
+        )
+    };
     let single = |status| Single {
         id: CertId::for_cert(&leaf, &root, HashAlg::Sha256),
         status,
@@ -1230,15 +1242,7 @@ fn sm2_responses() {
     );
     let resp = parse(&der);
     assert_eq!(resp.nonce(), Some(&b"sm2-nonce"[..]));
-    let r = validate_at(
-        &leaf,
-        &[],
-        &anchors,
-        &[resp],
-        &[],
-        RevocationPolicy::Require,
-        t,
-    );
+    let r = with_response(resp);
     assert_eq!(r.status, Status::Valid, "{r:#?}");
     assert_eq!(r.revocation[0].outcome, "good");
 
@@ -1252,15 +1256,7 @@ fn sm2_responses() {
         &sm2_sig_alg(),
         |m| sm2_sign(&root_key, m),
     );
-    let r = validate_at(
-        &leaf,
-        &[],
-        &anchors,
-        &[parse(&der)],
-        &[],
-        RevocationPolicy::Require,
-        t,
-    );
+    let r = with_response(parse(&der));
     assert_eq!(r.code, Code::CertRevoked, "{r:#?}");
 
     // Signed by the leaf's key under the root's name: refused.
@@ -1274,15 +1270,7 @@ fn sm2_responses() {
         &sm2_sig_alg(),
         |m| sm2_sign(&leaf_key, m),
     );
-    let r = validate_at(
-        &leaf,
-        &[],
-        &anchors,
-        &[parse(&der)],
-        &[],
-        RevocationPolicy::Require,
-        t,
-    );
+    let r = with_response(parse(&der));
     assert_eq!(r.code, Code::RevocationUnavailable, "{r:#?}");
     assert!(
         r.message.contains("not signed by the issuer"),
@@ -1310,15 +1298,7 @@ fn sm2_responses() {
             sig.to_der().to_bytes().to_vec()
         },
     );
-    let r = validate_at(
-        &leaf,
-        &[],
-        &anchors,
-        &[parse(&der)],
-        &[],
-        RevocationPolicy::Require,
-        t,
-    );
+    let r = with_response(parse(&der));
     assert_eq!(r.code, Code::RevocationUnavailable, "{r:#?}");
     assert!(
         r.message.contains("empty distinguishing ID") && r.message.contains("1234567812345678"),
