@@ -232,17 +232,9 @@ impl Certificate {
     /// certificate under RFC 5280's DER profile.
     pub fn from_der(input: &[u8]) -> Result<Self, Error> {
         let der: Box<[u8]> = input.into();
-        let base = der.as_ptr() as usize;
-        let range = |s: &[u8]| {
-            let start = s.as_ptr() as usize - base;
-            start..start + s.len()
-        };
-        let mut outer = Reader::new(&der);
-        let cert = outer
-            .expect(tag::SEQUENCE)
-            .map_err(|e| bad("Certificate", e))?;
-        outer.finish().map_err(|e| bad("Certificate", e))?;
-        let mut c = Reader::new(cert.value);
+        let range = der::ranges_within(&der);
+        let cert = der::single(&der, tag::SEQUENCE).map_err(|e| bad("Certificate", e))?;
+        let mut c = Reader::new(cert);
         let tbs = c
             .expect(tag::SEQUENCE)
             .map_err(|e| bad("tbsCertificate", e))?;
@@ -330,7 +322,7 @@ impl Certificate {
             if version != 2 {
                 return Err(err("extensions present in a certificate that is not v3"));
             }
-            ext = parse_extensions(exts.value, base)?;
+            ext = parse_extensions(exts.value, &der)?;
         }
         t.finish().map_err(|e| bad("tbsCertificate", e))?;
 
@@ -500,11 +492,11 @@ fn check_time_encoding(t: &der::Tlv<'_>, secs: i64, field: &str) -> Result<(), E
     }
 }
 
-fn parse_extensions(contents: &[u8], base: usize) -> Result<Extensions, Error> {
-    let range = |s: &[u8]| {
-        let start = s.as_ptr() as usize - base;
-        start..start + s.len()
-    };
+/// The extensions in `contents`, a slice of the certificate `whole` (ranges are kept
+/// within `whole`).
+fn parse_extensions(contents: &[u8], whole: &[u8]) -> Result<Extensions, Error> {
+    let base = whole.as_ptr() as usize;
+    let range = der::ranges_within(whole);
     let mut ext = Extensions::default();
     let seq = der::single(contents, tag::SEQUENCE).map_err(|e| bad("extensions", e))?;
     let mut r = Reader::new(seq);

@@ -90,17 +90,9 @@ impl Crl {
     /// Parses a DER CRL.
     pub fn from_der(input: &[u8]) -> Result<Self, Error> {
         let der: Box<[u8]> = input.into();
-        let base = der.as_ptr() as usize;
-        let range = |s: &[u8]| {
-            let start = s.as_ptr() as usize - base;
-            start..start + s.len()
-        };
-        let mut outer = Reader::new(&der);
-        let list = outer
-            .expect(tag::SEQUENCE)
-            .map_err(|e| bad("CertificateList", e))?;
-        outer.finish().map_err(|e| bad("CertificateList", e))?;
-        let mut c = Reader::new(list.value);
+        let range = der::ranges_within(&der);
+        let list = der::single(&der, tag::SEQUENCE).map_err(|e| bad("CertificateList", e))?;
+        let mut c = Reader::new(list);
         let tbs = c.expect(tag::SEQUENCE).map_err(|e| bad("tbsCertList", e))?;
         let alg = c
             .expect(tag::SEQUENCE)

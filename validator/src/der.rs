@@ -230,6 +230,17 @@ pub fn single(data: &[u8], t: u8) -> Result<&[u8], DerError> {
     Ok(v)
 }
 
+/// The position of a sub-slice within `whole`: a function from a slice of `whole` to its
+/// range there (what parsers keep instead of borrowing, once `whole` moves into the
+/// parsed value).
+pub fn ranges_within(whole: &[u8]) -> impl Fn(&[u8]) -> std::ops::Range<usize> + use<> {
+    let base = whole.as_ptr() as usize;
+    move |s: &[u8]| {
+        let start = s.as_ptr() as usize - base;
+        start..start + s.len()
+    }
+}
+
 /// Decodes BOOLEAN contents octets.
 pub fn boolean_value(v: &[u8]) -> Result<bool, DerError> {
     match v {

@@ -401,17 +401,9 @@ impl OcspResponse {
     /// [`Error::MalformedOcsp`]. Never panics.
     pub fn from_der(input: &[u8]) -> Result<Self, Error> {
         let der: Box<[u8]> = input.into();
-        let base = der.as_ptr() as usize;
-        let range = |s: &[u8]| {
-            let start = s.as_ptr() as usize - base;
-            start..start + s.len()
-        };
-        let mut outer = Reader::new(&der);
-        let resp = outer
-            .expect(tag::SEQUENCE)
-            .map_err(|e| bad("OCSPResponse", e))?;
-        outer.finish().map_err(|e| bad("OCSPResponse", e))?;
-        let mut r = Reader::new(resp.value);
+        let range = der::ranges_within(&der);
+        let resp = der::single(&der, tag::SEQUENCE).map_err(|e| bad("OCSPResponse", e))?;
+        let mut r = Reader::new(resp);
         let status = r
             .expect(tag::ENUMERATED)
             .map_err(|e| bad("responseStatus", e))?;
