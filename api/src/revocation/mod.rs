@@ -207,45 +207,59 @@ pub fn is_crl_url(url: &str) -> bool {
 fn http_uri(g: &GeneralName) -> Option<&str> {
     match g {
         GeneralName::Uri(u) => {
-            let lower = u.get(..8).unwrap_or(u).to_ascii_lowercase();
-            (lower.starts_with("http://") || lower.starts_with("https://")).then_some(u.as_str())
+            let scheme = |p: &str| u.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+            (scheme("http://") || scheme("https://")).then_some(u.as_str())
         }
         _ => None,
     }
 }
 
-/// The http(s) OCSP responder URIs of `cert`'s authorityInfoAccess (id-ad-ocsp), in order,
-/// without repeats.
-pub fn ocsp_urls(cert: &Certificate) -> Vec<String> {
+/// The http(s) OCSP responder URIs of `cert`'s authorityInfoAccess (id-ad-ocsp), in order
+/// (repeats included).
+fn ocsp_uris(cert: &Certificate) -> impl Iterator<Item = &str> {
+    cert.extensions()
+        .authority_info_access
+        .iter()
+        .flatten()
+        .filter(|(method, _)| method.as_bytes() == AD_OCSP)
+        .filter_map(|(_, location)| http_uri(location))
+}
+
+/// The http(s) fullName URIs of `cert`'s cRLDistributionPoints, in order (repeats
+/// included; delta CRLs, freshestCRL, are not fetched).
+fn crl_uris(cert: &Certificate) -> impl Iterator<Item = &str> {
+    cert.extensions()
+        .crl_distribution_points
+        .iter()
+        .flatten()
+        .flat_map(|dp: &DistributionPoint| dp.full_name.iter().flatten().filter_map(http_uri))
+}
+
+fn distinct(uris: impl Iterator<Item = impl Into<String> + AsRef<str>>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for (method, location) in cert.extensions().authority_info_access.iter().flatten() {
-        if method.as_bytes() == AD_OCSP
-            && let Some(u) = http_uri(location)
-            && !out.iter().any(|o| o == u)
-        {
-            out.push(u.to_string());
+    for u in uris {
+        if !out.iter().any(|o| o == u.as_ref()) {
+            out.push(u.into());
         }
     }
     out
 }
 
+/// The http(s) OCSP responder URIs of `cert`'s authorityInfoAccess (id-ad-ocsp), in order,
+/// without repeats.
+pub fn ocsp_urls(cert: &Certificate) -> Vec<String> {
+    distinct(ocsp_uris(cert))
+}
+
 /// The http(s) fullName URIs of `cert`'s cRLDistributionPoints, in order, without repeats
 /// (delta CRLs, freshestCRL, are not fetched).
 pub fn crl_urls(cert: &Certificate) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let dps: &[DistributionPoint] = cert
-        .extensions()
-        .crl_distribution_points
-        .as_deref()
-        .unwrap_or(&[]);
-    for dp in dps {
-        for u in dp.full_name.iter().flatten().filter_map(http_uri) {
-            if !out.iter().any(|o| o == u) {
-                out.push(u.to_string());
-            }
-        }
-    }
-    out
+    distinct(crl_uris(cert))
+}
+
+/// Whether `cert` names an http(s) OCSP responder.
+pub fn has_ocsp(cert: &Certificate) -> bool {
+    ocsp_uris(cert).next().is_some()
 }
 
 /// Whether any certificate of `chain` names an http(s) OCSP responder or CRL: if none
@@ -253,7 +267,7 @@ pub fn crl_urls(cert: &Certificate) -> Vec<String> {
 pub fn has_endpoints(chain: &[Arc<Certificate>]) -> bool {
     chain
         .iter()
-        .any(|c| !ocsp_urls(c).is_empty() || !crl_urls(c).is_empty())
+        .any(|c| has_ocsp(c) || crl_uris(c).next().is_some())
 }
 
 /// The certificates of `report`'s path (end entity first, anchor last), taken from `chain`

@@ -2,12 +2,9 @@
 //! --online` — caches, single-flight fetches, the fetch budget and the metrics.
 
 use super::http::{FetchError, Http};
-
-/// The longest OCSP GET URL (RFC 5019 §5).
-const OCSP_GET_MAX_URL: usize = 255;
 use super::{
-    EvidenceRequest, FetchFailure, FetchedEvidence, Kind, crl_urls, decided_by_caller, is_crl_url,
-    ocsp_urls,
+    EvidenceRequest, FetchFailure, FetchedEvidence, Kind, crl_urls, decided_by_caller, has_ocsp,
+    is_crl_url, ocsp_urls,
 };
 use crate::config::RevocationConfig;
 use crate::server::state::{Clock, RevocationSource};
@@ -29,6 +26,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+/// The longest OCSP GET URL (RFC 5019 §5).
+const OCSP_GET_MAX_URL: usize = 255;
 
 /// The length of an OCSP nonce (RFC 8954 §2.1: 1 to 32 octets; 32 recommended).
 const NONCE_LEN: usize = 32;
@@ -789,7 +789,7 @@ impl RevocationSource for OnlineRevocation {
             let mut out = FetchedEvidence::default();
             let mut crls_seen: Vec<String> = Vec::new();
             for (i, cert) in chain.iter().enumerate() {
-                if !ocsp_urls(cert).is_empty() {
+                if has_ocsp(cert) {
                     let in_chain = chain
                         .iter()
                         .enumerate()
