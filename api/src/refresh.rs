@@ -27,6 +27,7 @@
 //! network serves from the last good snapshot — and never from a stale one.
 
 use crate::config::{Config, ListRoleConfig, ListSource, Location, read_certificates};
+use crate::error_chain;
 use crate::server::state::{
     Clock, ListStatus, Loaded, RefreshCounters, RefreshTrigger, SourceReport, TrustHandle,
 };
@@ -357,21 +358,6 @@ async fn read_capped(mut resp: reqwest::Response, max: usize) -> Result<Vec<u8>,
         out.extend_from_slice(&chunk);
     }
     Ok(out)
-}
-
-/// A reqwest error with its causes (the top-level message alone says little).
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        let m = c.to_string();
-        if !s.contains(&m) {
-            s.push_str(": ");
-            s.push_str(&m);
-        }
-        cur = c.source();
-    }
-    s
 }
 
 /// Parses a `.sha2` file: 64 hex digits (surrounding white space and a trailing file name

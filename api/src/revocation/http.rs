@@ -2,6 +2,7 @@
 //! the whole body, a size cap, redirects only to http(s) and never from https down to http.
 
 use crate::config::RevocationConfig;
+use crate::error_chain;
 use std::time::Duration;
 
 /// The most redirects followed.
@@ -65,21 +66,6 @@ impl std::fmt::Display for FetchError {
             FetchError::Other(e) => f.write_str(e),
         }
     }
-}
-
-/// A reqwest error with its causes (the top-level message alone says little).
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        let m = c.to_string();
-        if !s.contains(&m) {
-            s.push_str(": ");
-            s.push_str(&m);
-        }
-        cur = c.source();
-    }
-    s
 }
 
 /// The HTTP side of online revocation.
